@@ -1,0 +1,3 @@
+from callcenter import create_app
+
+app = create_app()

@@ -1,0 +1,59 @@
+"""The 1379 hotline call-center: application factory."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from callcenter.config import ConfigError, load_settings
+from callcenter.db import db
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: settings from the environment, then ``test_config`` on top.
+
+    Without ``test_config`` (a real start) a bad setting exits with a one-line message
+    naming it; with ``test_config`` the ConfigError propagates so tests can assert it.
+    """
+    app = Flask(__name__, instance_path=_instance_path())
+    try:
+        app.config.from_mapping(load_settings(os.environ, app.instance_path))
+        if test_config is not None:
+            app.config.from_mapping(test_config)
+        register_extensions(app)
+    except ConfigError as exc:
+        if test_config is not None:
+            raise
+        raise SystemExit(f"설정 오류 (configuration error): {exc}") from None
+    register_blueprints(app)
+    register_commands(app)
+    return app
+
+
+def _instance_path() -> str:
+    # instance/ sits beside app.py so that a checkout is self-contained.
+    return str(Path(__file__).resolve().parent.parent / "instance")
+
+
+def register_extensions(app: Flask) -> None:
+    """Database engine and session."""
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    db.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Web blueprints: health now; webhooks, console, supervisor and API as they land."""
+    from callcenter import health
+
+    app.register_blueprint(health.bp)
+
+
+def register_commands(app: Flask) -> None:
+    """`flask` commands: db, seed, worker, serve, tickets, ..."""
+    from callcenter.cli import register
+
+    register(app)

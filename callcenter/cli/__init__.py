@@ -1,0 +1,17 @@
+"""`flask` commands; each module owns one group or command."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    """Attach every command to the app's CLI."""
+    from callcenter.cli import database, serve, tickets, worker
+
+    app.cli.add_command(database.db_group)
+    app.cli.add_command(database.seed_command)
+    app.cli.add_command(database.setup_command)
+    app.cli.add_command(worker.worker_command)
+    app.cli.add_command(serve.serve_command)
+    app.cli.add_command(tickets.tickets_group)

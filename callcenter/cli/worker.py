@@ -1,0 +1,93 @@
+"""`flask worker`: an RQ worker inside the app context (after redash's rq CLI)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+from rq import SimpleWorker, Worker
+from rq.job import Job
+from rq.queue import Queue
+
+from callcenter.config import ConfigError
+from callcenter.db import db
+from callcenter.jobs import QUEUE_NAMES, get_queue, run_sweeps
+from callcenter.redis_conn import check_redis
+
+
+class AppContextMixin:
+    """Runs each job inside a fresh app context and session; runs our sweeps as maintenance."""
+
+    app: Flask
+
+    def perform_job(self, job: Job, queue: Queue, *args: Any) -> bool:
+        with self.app.app_context():
+            try:
+                return super().perform_job(job, queue, *args)  # type: ignore[misc]
+            finally:
+                db.session.remove()
+
+    def main_work_horse(self, job: Job, queue: Queue) -> None:
+        # A forked horse must not share the parent's pooled database connections.
+        db.dispose_after_fork()
+        super().main_work_horse(job, queue)  # type: ignore[misc]
+
+    def run_maintenance_tasks(self) -> None:
+        super().run_maintenance_tasks()  # type: ignore[misc]
+        with self.app.app_context():
+            try:
+                run_sweeps()
+            finally:
+                db.session.remove()
+
+
+class AppWorker(AppContextMixin, Worker):
+    """Forks a work horse per job (a killed or hung job cannot take the worker down)."""
+
+
+class AppSimpleWorker(AppContextMixin, SimpleWorker):
+    """Runs jobs in-process (tests, debugging)."""
+
+
+def build_worker(app: Flask, queue_names: list[str], *, simple: bool = False) -> Worker:
+    """A worker for ``queue_names`` on the app's Redis."""
+    queues = [get_queue(name, app) for name in queue_names]
+    cls = AppSimpleWorker if simple else AppWorker
+    # worker_ttl bounds the blocking dequeue, so maintenance (our sweeps) runs about each minute.
+    worker = cls(queues, connection=queues[0].connection, worker_ttl=75, maintenance_interval=60)
+    worker.app = app
+    return worker
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Run everything queued, then exit.")
+@click.option(
+    "--queues",
+    "queue_names",
+    default=",".join(QUEUE_NAMES),
+    show_default=True,
+    help="Comma-separated queues, in priority order.",
+)
+@click.option("--simple", is_flag=True, help="Run jobs in this process instead of forking.")
+@with_appcontext
+def worker_command(burst: bool, queue_names: str, simple: bool) -> None:
+    """Process jobs from the queues."""
+    from callcenter.worker_hooks import warmup
+
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    names = [n.strip() for n in queue_names.split(",") if n.strip()]
+    unknown = [n for n in names if n not in QUEUE_NAMES]
+    if unknown:
+        raise click.BadParameter(f"unknown queue(s): {', '.join(unknown)}", param_hint="--queues")
+    try:
+        db.check()
+        check_redis(app)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    warmup(app, names)
+    worker = build_worker(app, names, simple=simple)
+    run_sweeps()
+    db.session.remove()
+    worker.work(burst=burst, with_scheduler=not burst, logging_level="INFO")

@@ -1,0 +1,212 @@
+"""Settings: the only module that reads the environment.
+
+Every setting is parsed and validated here, once, at start-up; the rest of the
+application receives plain values through ``app.config``. A missing or malformed
+setting raises :class:`ConfigError` with a one-line message that names it.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+ENVIRONMENTS = ("development", "test", "production")
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message names it."""
+
+
+def parse_boolean(name: str, value: str) -> bool:
+    """Parse yes/no style values; anything else is an error naming the setting."""
+    lowered = value.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off", ""):
+        return False
+    raise ConfigError(f"{name}: expected true/false, got {value!r}")
+
+
+def parse_int(name: str, value: str, *, minimum: int = 0) -> int:
+    """Parse a whole number no smaller than ``minimum``."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise ConfigError(f"{name}: expected a whole number, got {value!r}") from None
+    if number < minimum:
+        raise ConfigError(f"{name}: must be at least {minimum}, got {number}")
+    return number
+
+
+def parse_database_url(value: str) -> str:
+    """Accept SQLite and PostgreSQL URLs; normalise postgres:// to psycopg 3."""
+    url = value.strip()
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url[len("postgres://") :]
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    scheme = url.split("://", 1)[0] if "://" in url else ""
+    if scheme not in ("sqlite", "sqlite+pysqlite", "postgresql+psycopg"):
+        raise ConfigError(
+            f"DATABASE_URL: unsupported or malformed URL {value!r} "
+            "(expected sqlite:///PATH or postgresql+psycopg://USER@HOST/DB)"
+        )
+    return url
+
+
+def parse_redis_url(value: str) -> str:
+    """Accept redis://, rediss:// and unix:// URLs."""
+    parsed = urlparse(value.strip())
+    if parsed.scheme not in ("redis", "rediss", "unix") or (
+        parsed.scheme != "unix" and not parsed.hostname
+    ):
+        raise ConfigError(
+            f"REDIS_URL: malformed URL {value!r} (expected redis://HOST:PORT/DB)"
+        )
+    return value.strip()
+
+
+def parse_public_base_url(value: str) -> str:
+    """The URL Twilio calls: scheme and host, no trailing slash."""
+    parsed = urlparse(value.strip())
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise ConfigError(
+            f"PUBLIC_BASE_URL: expected an absolute URL like https://example.org, got {value!r}"
+        )
+    return value.strip().rstrip("/")
+
+
+def parse_hosts(name: str, value: str) -> tuple[str, ...]:
+    """A comma-separated list of host names, lower-cased."""
+    hosts = tuple(h.strip().lower() for h in value.split(",") if h.strip())
+    if not hosts:
+        raise ConfigError(f"{name}: give at least one host name")
+    return hosts
+
+
+def parse_business_hours(value: str) -> tuple[tuple[int, ...], int, int]:
+    """Parse ``Mon-Fri 09:00-18:00`` into (weekdays, open minute, close minute)."""
+    days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    try:
+        day_part, time_part = value.strip().split()
+        first, _, last = day_part.lower().partition("-")
+        start_day = days.index(first)
+        end_day = days.index(last or first)
+        opens, closes = time_part.split("-")
+        open_min = int(opens[:2]) * 60 + int(opens[3:5])
+        close_min = int(closes[:2]) * 60 + int(closes[3:5])
+    except (ValueError, IndexError):
+        raise ConfigError(
+            f"BUSINESS_HOURS: expected like 'Mon-Fri 09:00-18:00', got {value!r}"
+        ) from None
+    if not 0 <= open_min < close_min <= 24 * 60:
+        raise ConfigError(f"BUSINESS_HOURS: opening must come before closing in {value!r}")
+    weekdays = tuple(range(start_day, end_day + 1))
+    return weekdays, open_min, close_min
+
+
+def _secret_key(env: Mapping[str, str], environment: str, instance: Path) -> str:
+    """Production requires SECRET_KEY; development keeps a generated one under instance/."""
+    if env.get("SECRET_KEY"):
+        return env["SECRET_KEY"]
+    if environment == "production":
+        raise ConfigError("SECRET_KEY: required in production")
+    key_file = instance / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key = secrets.token_hex(32)
+    instance.mkdir(parents=True, exist_ok=True)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def load_settings(env: Mapping[str, str], instance_path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Build the Flask config mapping from environment variables."""
+    instance = Path(instance_path)
+    environment = env.get("APP_ENV", "development").strip().lower()
+    if environment not in ENVIRONMENTS:
+        raise ConfigError(f"APP_ENV: expected one of {', '.join(ENVIRONMENTS)}, got {environment!r}")
+    production = environment == "production"
+
+    database_url = parse_database_url(
+        env.get("DATABASE_URL") or f"sqlite:///{instance / 'callcenter.sqlite3'}"
+    )
+    redis_url = parse_redis_url(env["REDIS_URL"]) if env.get("REDIS_URL") else None
+
+    for name in ("TWILIO_AUTH_TOKEN", "PUBLIC_BASE_URL"):
+        if production and not env.get(name):
+            raise ConfigError(f"{name}: required in production")
+    account_sid = env.get("TWILIO_ACCOUNT_SID", "")
+    if account_sid and not (account_sid.startswith("AC") and len(account_sid) == 34):
+        raise ConfigError("TWILIO_ACCOUNT_SID: expected 'AC' followed by 32 characters")
+    # Development signs and checks webhooks with a fixed local token so that the
+    # simulator and tests exercise the same validation code as production.
+    auth_token = env.get("TWILIO_AUTH_TOKEN") or "dev-auth-token-not-secret"
+    public_base_url = parse_public_base_url(
+        env.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000"
+    )
+
+    timezone = env.get("TIMEZONE", "Asia/Seoul")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"TIMEZONE: unknown time zone {timezone!r}") from None
+
+    recordings_dir = Path(env.get("RECORDINGS_DIR") or instance / "recordings")
+    models_dir = Path(env.get("MODELS_DIR") or instance / "models")
+    engine = env.get("TRANSCRIBE_ENGINE", "faster-whisper").strip()
+    if engine not in ("openai-whisper", "faster-whisper"):
+        raise ConfigError(
+            f"TRANSCRIBE_ENGINE: expected openai-whisper or faster-whisper, got {engine!r}"
+        )
+    weekdays, open_min, close_min = parse_business_hours(
+        env.get("BUSINESS_HOURS", "Mon-Fri 09:00-18:00")
+    )
+
+    return {
+        "APP_ENV": environment,
+        "TESTING": environment == "test",
+        "SECRET_KEY": _secret_key(env, environment, instance),
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "EMBEDDED_REDIS_DIR": str(instance / "redis"),
+        "TWILIO_ACCOUNT_SID": account_sid,
+        "TWILIO_AUTH_TOKEN": auth_token,
+        "TWILIO_CREDENTIALS_CONFIGURED": bool(account_sid and env.get("TWILIO_AUTH_TOKEN")),
+        "TWILIO_SMS_FROM": env.get("TWILIO_SMS_FROM", ""),
+        "PUBLIC_BASE_URL": public_base_url,
+        "RECORDINGS_DIR": str(recordings_dir),
+        "RECORDING_HOSTS": parse_hosts(
+            "RECORDING_HOSTS", env.get("RECORDING_HOSTS", "api.twilio.com")
+        ),
+        # Only development and test may fetch recordings from the simulator on loopback.
+        "ALLOW_LOCAL_RECORDINGS": (not production)
+        and parse_boolean("ALLOW_LOCAL_RECORDINGS", env.get("ALLOW_LOCAL_RECORDINGS", "true")),
+        "RECORDING_MAX_BYTES": parse_int(
+            "RECORDING_MAX_BYTES", env.get("RECORDING_MAX_BYTES", str(50 * 1024 * 1024)), minimum=1
+        ),
+        "TIMEZONE": timezone,
+        "BUSINESS_WEEKDAYS": weekdays,
+        "BUSINESS_OPEN_MINUTE": open_min,
+        "BUSINESS_CLOSE_MINUTE": close_min,
+        "QUEUE_MAX_SIZE": parse_int("QUEUE_MAX_SIZE", env.get("QUEUE_MAX_SIZE", "20"), minimum=1),
+        "IVR_LANGUAGE": env.get("IVR_LANGUAGE", "ko-KR"),
+        "IVR_VOICE": env.get("IVR_VOICE", "Polly.Seoyeon"),
+        "IVR_VOICE_EN": env.get("IVR_VOICE_EN", "Polly.Joanna"),
+        "TRANSCRIBE_ENGINE": engine,
+        "WHISPER_MODEL": env.get("WHISPER_MODEL") or str(models_dir / "whisper-base"),
+        "MODELS_DIR": str(models_dir),
+        "TRANSCRIBE_TIMEOUT": parse_int(
+            "TRANSCRIBE_TIMEOUT", env.get("TRANSCRIBE_TIMEOUT", "600"), minimum=10
+        ),
+        "STUCK_AFTER_SECONDS": parse_int(
+            "STUCK_AFTER_SECONDS", env.get("STUCK_AFTER_SECONDS", "900"), minimum=1
+        ),
+        "SESSION_HOURS": parse_int("SESSION_HOURS", env.get("SESSION_HOURS", "9"), minimum=1),
+    }

@@ -1,0 +1,38 @@
+"""All models, importable from one place (Alembic reads Base.metadata from here)."""
+
+from callcenter.models.base import Base, utcnow
+from callcenter.models.calls import (
+    CALL_STATUSES,
+    RECORDING_STATUSES,
+    REGION_SOURCES,
+    Call,
+    CallEvent,
+    Recording,
+    Transcript,
+)
+from callcenter.models.reference import Center, Institute, Topic
+from callcenter.models.tickets import TICKET_KINDS, TICKET_STATUSES, Ticket, TicketCounter, TicketNote
+from callcenter.models.users import ROLES, AuditLog, User
+
+__all__ = [
+    "AuditLog",
+    "Base",
+    "CALL_STATUSES",
+    "Call",
+    "CallEvent",
+    "Center",
+    "Institute",
+    "RECORDING_STATUSES",
+    "REGION_SOURCES",
+    "ROLES",
+    "Recording",
+    "TICKET_KINDS",
+    "TICKET_STATUSES",
+    "Ticket",
+    "TicketCounter",
+    "TicketNote",
+    "Topic",
+    "Transcript",
+    "User",
+    "utcnow",
+]

@@ -1,0 +1,1 @@
+"""Operations that touch several tables: they flush, their callers commit."""
