@@ -65,9 +65,7 @@ def parse_redis_url(value: str) -> str:
     if parsed.scheme not in ("redis", "rediss", "unix") or (
         parsed.scheme != "unix" and not parsed.hostname
     ):
-        raise ConfigError(
-            f"REDIS_URL: malformed URL {value!r} (expected redis://HOST:PORT/DB)"
-        )
+        raise ConfigError(f"REDIS_URL: malformed URL {value!r} (expected redis://HOST:PORT/DB)")
     return value.strip()
 
 
@@ -131,7 +129,8 @@ def load_settings(env: Mapping[str, str], instance_path: str | os.PathLike[str])
     instance = Path(instance_path)
     environment = env.get("APP_ENV", "development").strip().lower()
     if environment not in ENVIRONMENTS:
-        raise ConfigError(f"APP_ENV: expected one of {', '.join(ENVIRONMENTS)}, got {environment!r}")
+        choices = ", ".join(ENVIRONMENTS)
+        raise ConfigError(f"APP_ENV: expected one of {choices}, got {environment!r}")
     production = environment == "production"
 
     database_url = parse_database_url(
@@ -148,9 +147,7 @@ def load_settings(env: Mapping[str, str], instance_path: str | os.PathLike[str])
     # Development signs and checks webhooks with a fixed local token so that the
     # simulator and tests exercise the same validation code as production.
     auth_token = env.get("TWILIO_AUTH_TOKEN") or "dev-auth-token-not-secret"
-    public_base_url = parse_public_base_url(
-        env.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000"
-    )
+    public_base_url = parse_public_base_url(env.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000")
 
     timezone = env.get("TIMEZONE", "Asia/Seoul")
     try:

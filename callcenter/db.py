@@ -42,7 +42,7 @@ class Database:
             with self.engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
         except SQLAlchemyError as exc:
-            reason = str(exc.orig if getattr(exc, "orig", None) else exc).strip().splitlines()[0]
+            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
             raise ConfigError(f"DATABASE_URL: cannot connect ({reason})") from None
 
     def dispose_after_fork(self) -> None:

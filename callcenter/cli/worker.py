@@ -51,10 +51,12 @@ class AppSimpleWorker(AppContextMixin, SimpleWorker):
     """Runs jobs in-process (tests, debugging)."""
 
 
-def build_worker(app: Flask, queue_names: list[str], *, simple: bool = False) -> Worker:
+def build_worker(
+    app: Flask, queue_names: list[str], *, simple: bool = False
+) -> AppWorker | AppSimpleWorker:
     """A worker for ``queue_names`` on the app's Redis."""
     queues = [get_queue(name, app) for name in queue_names]
-    cls = AppSimpleWorker if simple else AppWorker
+    cls: type[AppWorker] | type[AppSimpleWorker] = AppSimpleWorker if simple else AppWorker
     # worker_ttl bounds the blocking dequeue, so maintenance (our sweeps) runs about each minute.
     worker = cls(queues, connection=queues[0].connection, worker_ttl=75, maintenance_interval=60)
     worker.app = app
