@@ -123,8 +123,13 @@ def _nav_items() -> list[dict[str, Any]]:
     return items
 
 
+def role_label(role: str) -> str:
+    """A role's name in the current language (the code itself for an unknown role)."""
+    return i18n.t(f"role.{role}") if f"role.{role}" in i18n.MESSAGES else role
+
+
 def _layout_context() -> dict[str, Any]:
-    return {"nav_items": _nav_items, "home_url": home_url}
+    return {"nav_items": _nav_items, "home_url": home_url, "role_label": role_label}
 
 
 def _register_error_handlers(app: Flask) -> None:

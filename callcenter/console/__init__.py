@@ -1,0 +1,74 @@
+"""The operator console: the live inbox and the ticket page (server-rendered)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+
+from callcenter.auth import protect_blueprint
+from callcenter.console import messages as _messages  # noqa: F401  (registers the texts)
+from callcenter.console.present import caller_for
+from callcenter.i18n import MESSAGES, current_language, t
+from callcenter.models import AuditLog
+from routing import reference
+
+bp = Blueprint("console", __name__, url_prefix="/console")
+CONSOLE_ROLES = ("operator", "supervisor", "admin")
+protect_blueprint(bp, *CONSOLE_ROLES)
+
+
+def topic_name(code: str | None) -> str:
+    """A topic's name in the current language ('—' when unknown or unset)."""
+    for topic in reference.topics():
+        if topic.code == code:
+            return topic.name_ko if current_language() == "ko" else topic.name_en
+    return code or "—"
+
+
+def center_name(code: str | None) -> str:
+    """A center's name in the current language ('—' when unset)."""
+    for center in reference.centers():
+        if center.code == code:
+            return center.name_ko if current_language() == "ko" else center.name_en
+    return code or "—"
+
+
+def routing_label(key: str) -> str:
+    """A readable label for a key of the routing explanation (the key itself if unknown)."""
+    msg_id = f"routing.{key}"
+    return t(msg_id) if msg_id in MESSAGES else key
+
+
+def history_text(row: AuditLog) -> str:
+    """One audit row of a ticket as a sentence."""
+    detail = row.detail or {}
+    if row.action == "ticket.status":
+        return t(
+            "history.status",
+            old=t(f"status.{detail.get('from')}") if detail.get("from") else "?",
+            new=t(f"status.{detail.get('to')}") if detail.get("to") else "?",
+        )
+    if row.action == "ticket.reroute":
+        return t("history.reroute", reason=str(detail.get("reason", "")))
+    msg_id = f"history.{row.action.split('.', 1)[-1]}"
+    if msg_id not in MESSAGES:
+        return row.action
+    try:
+        return t(msg_id, **{k: "" if v is None else str(v) for k, v in detail.items()})
+    except KeyError:  # an older row without a value the text names
+        return row.action
+
+
+@bp.app_context_processor
+def _helpers() -> dict[str, Any]:
+    return {
+        "topic_name": topic_name,
+        "center_name": center_name,
+        "caller_for": caller_for,
+        "routing_label": routing_label,
+        "history_text": history_text,
+    }
+
+
+from callcenter.console import inbox, tickets  # noqa: E402,F401  (routes on bp)
