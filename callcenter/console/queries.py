@@ -10,7 +10,7 @@ import json
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
-from typing import Any, TypeVar, Unpack
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
@@ -25,7 +25,7 @@ from callcenter.models import (
     utcnow,
 )
 
-AnySelect = TypeVar("AnySelect", bound=Select[Unpack[tuple[Any, ...]]])
+AnySelect = TypeVar("AnySelect", bound=Select[*tuple[Any, ...]])
 
 TABS = ("new", "mine", "in_progress", "review", "follow_up", "all")
 PAGE_SIZE = 50
@@ -146,7 +146,7 @@ def _search_clause(q: str) -> tuple[ColumnElement[bool] | None, bool]:
         return Ticket.number.like(f"{compact}%"), False
     digits = re.sub(r"[\s\-()+.]", "", q)
     if digits.isdigit() and len(digits) >= 3:
-        found = Ticket.caller_number.like(f"%{digits}%")
+        found: ColumnElement[bool] = Ticket.caller_number.like(f"%{digits}%")
         if digits.startswith("0"):
             # Typed nationally (010-..., 032-...) but stored as E.164 (+8210..., +8232...).
             found = or_(found, Ticket.caller_number.like(f"+82{digits[1:]}%"))
@@ -167,9 +167,7 @@ def _escape_like(word: str) -> str:
     return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _filtered(
-    query: AnySelect, f: InboxFilter, timezone: str, *, with_status: bool
-) -> AnySelect:
+def _filtered(query: AnySelect, f: InboxFilter, timezone: str, *, with_status: bool) -> AnySelect:
     """``query`` (over tickets) narrowed by scope, filters and search; no tab, paging or order."""
     search, needs_transcript = _search_clause(f.q)
     if needs_transcript:

@@ -70,8 +70,12 @@ def make_ticket(
         session = db.session()
         n = sid_suffix or f"{session.query(Call).count() + 1:032d}"
         call = Call(
-            call_sid=f"CA{n[-32:]}", from_number=caller, region=region,
-            region_source=region_source, status="completed", started_at=utcnow(),
+            call_sid=f"CA{n[-32:]}",
+            from_number=caller,
+            region=region,
+            region_source=region_source,
+            status="completed",
+            started_at=utcnow(),
         )
         session.add(call)
         session.flush()
@@ -81,10 +85,13 @@ def make_ticket(
             if with_audio:
                 write_wav(rec_path)
             recording = Recording(
-                recording_sid=f"RE{n[-32:]}", call_id=call.id,
-                source_url=f"https://api.twilio.com/RE{n[-32:]}", purpose="problem",
+                recording_sid=f"RE{n[-32:]}",
+                call_id=call.id,
+                source_url=f"https://api.twilio.com/RE{n[-32:]}",
+                purpose="problem",
                 status="done" if with_audio else "failed",
-                local_path=str(rec_path) if with_audio else None, duration_seconds=8,
+                local_path=str(rec_path) if with_audio else None,
+                duration_seconds=8,
             )
             session.add(recording)
             session.flush()
@@ -92,9 +99,11 @@ def make_ticket(
             if transcript is not None:
                 session.add(
                     Transcript(
-                        recording_id=recording.id, text=transcript,
+                        recording_id=recording.id,
+                        text=transcript,
                         segments=SEGMENTS if segments is None else segments,
-                        model="test", engine="test",
+                        model="test",
+                        engine="test",
                     )
                 )
         ticket = create_ticket_for_call(

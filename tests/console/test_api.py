@@ -59,7 +59,11 @@ def test_actions_through_the_api(app):
     with app.app_context():
         actions = db.session.scalars(select(AuditLog.action).order_by(AuditLog.id)).all()
     assert actions[-5:] == [
-        "ticket.assign", "ticket.status", "ticket.note", "ticket.status", "ticket.follow_up"
+        "ticket.assign",
+        "ticket.status",
+        "ticket.note",
+        "ticket.status",
+        "ticket.follow_up",
     ]
 
 

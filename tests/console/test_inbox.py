@@ -68,8 +68,14 @@ def test_tabs_and_their_counts(app):
     assert _ids(client.get("/console/?tab=follow_up")) == [due.id]
     page = client.get("/console/?tab=all").get_data(as_text=True)
     counts = dict(re.findall(r'data-count="(\w+)">(\d+)<', page))
-    assert counts == {"new": "1", "mine": "2", "in_progress": "1", "review": "1",
-                      "follow_up": "1", "all": "6"}
+    assert counts == {
+        "new": "1",
+        "mine": "2",
+        "in_progress": "1",
+        "review": "1",
+        "follow_up": "1",
+        "all": "6",
+    }
     assert "해결됨 <strong>2</strong>" in page
 
 
@@ -92,7 +98,9 @@ def test_filters_topic_status_kind_and_dates(app):
 def test_search_by_number_digits_and_words(app):
     a = make_ticket(app, caller="+821099998888", transcript="금형이 자꾸 깨져요")
     b = make_ticket(app, caller="+82325551234", transcript="도금 표면이 벗겨져요")
-    c = make_ticket(app, caller="+821055554444", transcript=None, summary="용접 부위 균열 100% 발생")
+    c = make_ticket(
+        app, caller="+821055554444", transcript=None, summary="용접 부위 균열 100% 발생"
+    )
     client = _client(app, "kim")
 
     def search(q):
@@ -121,7 +129,8 @@ def test_keyset_paging_visits_every_ticket_once(app):
     while url:
         response = client.get(url)
         seen += _ids(response)
-        match = re.search(r'<a class="btn" rel="next" href="([^"]+)"', response.get_data(as_text=True))
+        html = response.get_data(as_text=True)
+        match = re.search(r'<a class="btn" rel="next" href="([^"]+)"', html)
         url = match.group(1).replace("&amp;", "&") if match else None
     assert sorted(seen) == sorted(made)
     assert len(seen) == len(set(seen)) == 57
@@ -130,9 +139,10 @@ def test_keyset_paging_visits_every_ticket_once(app):
 def test_changes_feed_reports_tickets_routed_to_the_center(app):
     client = _client(app, "kim")
     since = (utcnow() - timedelta(seconds=1)).isoformat()
-    assert client.get("/api/tickets/changes", query_string={"since": since}).get_json()[
-        "changes"
-    ] == []
+    assert (
+        client.get("/api/tickets/changes", query_string={"since": since}).get_json()["changes"]
+        == []
+    )
     arrived = make_ticket(app, center="INCHEON")
     make_ticket(app, center="BUSAN")
     body = client.get("/api/tickets/changes", query_string={"since": since}).get_json()

@@ -92,8 +92,10 @@ def role_failures(app: Flask, ticket, clients) -> list[str]:
                 location = response.headers.get("Location", "")
                 is_json = response.is_json
             if who == "anonymous":
-                ok = (status == 401 and is_json) if api else (
-                    status == 302 and location.startswith("/auth/login")
+                ok = (
+                    (status == 401 and is_json)
+                    if api
+                    else (status == 302 and location.startswith("/auth/login"))
                 )
             elif who in allowed:
                 ok = status not in (401, 403) and "/auth/login" not in location

@@ -40,8 +40,9 @@ def _ticket(app, number) -> Ticket:
 
 def _plays(app) -> int:
     with app.app_context():
-        return len(db.session.scalars(
-            select(AuditLog).where(AuditLog.action == "recording.play")).all())
+        return len(
+            db.session.scalars(select(AuditLog).where(AuditLog.action == "recording.play")).all()
+        )
 
 
 def test_number_masked_until_claimed(app):
@@ -68,11 +69,11 @@ def test_supervisor_sees_full_number(app):
 def test_region_and_how_it_was_known(app):
     client = _client(app, "kim")
     page = _page(client, make_ticket(app, region="인천", region_source="area_code"))
-    assert "인천 <span class=\"hint\">(전화번호 지역번호로 확인)</span>" in page
+    assert '인천 <span class="hint">(전화번호 지역번호로 확인)</span>' in page
     page = _page(client, make_ticket(app, region=None, region_source="unknown"))
-    assert "알 수 없음 <span class=\"hint\">(확인 안 됨)</span>" in page
+    assert '알 수 없음 <span class="hint">(확인 안 됨)</span>' in page
     page = _page(client, make_ticket(app, region="경남", region_source="ivr_speech"))
-    assert "경남 <span class=\"hint\">(ARS에서 지역을 말함)</span>" in page
+    assert '경남 <span class="hint">(ARS에서 지역을 말함)</span>' in page
 
 
 def test_transcript_segments_with_times_and_routing_explanation(app):
@@ -97,7 +98,8 @@ def test_notes_and_transcripts_are_escaped(app):
 def test_forms_refuse_posts_without_csrf(app):
     ticket = make_ticket(app)
     client = _client(app, "kim")
-    for action, data in (("claim", {}), ("notes", {"text": "x"}), ("status", {"status": "needs_review"})):
+    posts = (("claim", {}), ("notes", {"text": "x"}), ("status", {"status": "needs_review"}))
+    for action, data in posts:
         response = client.post(f"/console/tickets/{ticket.number}/{action}", data=data)
         assert response.status_code == 400, action
     assert _ticket(app, ticket.number).status == "routed"
@@ -111,7 +113,8 @@ def test_only_legal_moves_are_offered_and_enforced(app):
     assert offered == ["resolved", "routed"]
     response = _post(client, ticket, "status", status="closed")
     assert response.status_code == 302
-    assert "&#39;처리 중&#39; 상태에서 &#39;종결&#39; 상태로 바꿀 수 없습니다" in _page(client, ticket)
+    expected = "&#39;처리 중&#39; 상태에서 &#39;종결&#39; 상태로 바꿀 수 없습니다"
+    assert expected in _page(client, ticket)
     assert _ticket(app, ticket.number).status == "in_progress"
 
 

@@ -73,8 +73,11 @@ def test_full_path_sets_kpi_timestamps_and_audits_each_step(app):
         db.session.commit()
         rows = s.scalars(select(AuditLog).order_by(AuditLog.id)).all()
         assert [r.action for r in rows] == ["ticket.assign"] + ["ticket.status"] * 4
-        assert rows[2].detail == {"from": "in_progress", "to": "resolved",
-                                  "follow_up_on": "2030-01-15"}
+        assert rows[2].detail == {
+            "from": "in_progress",
+            "to": "resolved",
+            "follow_up_on": "2030-01-15",
+        }
 
 
 def test_reopening_clears_the_resolution(app):
