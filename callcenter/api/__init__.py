@@ -82,7 +82,7 @@ def list_tickets() -> ResponseReturnValue:
     """Tickets for the same tabs, filters and cursor as the inbox page."""
     user = acting_user()
     f = current_filter(user)
-    page = inbox_page(db.session(), f, user, current_app.config["TIMEZONE"])
+    page = inbox_page(db.session(), f, user, current_app.config["TIMEZONE"], with_transcripts=True)
     return jsonify(
         tickets=[ticket_json(t, user) for t in page.tickets],
         next_cursor=page.next_cursor,

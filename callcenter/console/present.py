@@ -16,11 +16,29 @@ MASK = "•"
 
 def national_format(number: str) -> str:
     """+821012345678 → 010-1234-5678; text such as 'Anonymous' is returned unchanged."""
+    korean = _korean_national(number)
+    if korean is not None:
+        return korean
     try:
         parsed = phonenumbers.parse(number, "KR")
     except phonenumbers.NumberParseException:
         return number
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def _korean_national(number: str) -> str | None:
+    # A fast path for the common +82 shapes (an inbox page formats 50 numbers); anything
+    # unusual goes through phonenumbers. tests/console check both agree.
+    n = number[3:]
+    if not number.startswith("+82") or not n.isdigit():
+        return None
+    if n.startswith("2") and len(n) in (8, 9):  # Seoul 02-XXX(X)-XXXX
+        return f"02-{n[1:-4]}-{n[-4:]}"
+    if n.startswith("10") and len(n) == 10:  # mobile 010-XXXX-XXXX
+        return f"010-{n[2:6]}-{n[6:]}"
+    if n[0] in "3456" and len(n) in (9, 10):  # area codes 031 ... 064
+        return f"0{n[:2]}-{n[2:-4]}-{n[-4:]}"
+    return None
 
 
 def mask_number(number: str) -> str:
@@ -133,14 +151,9 @@ def topic_scores(routing: dict[str, Any]) -> list[TopicScore]:
     return [TopicScore(c, s, max(0.0, min(1.0, s / best))) for c, s in pairs[:5]]
 
 
-def explanation_rows(routing: dict[str, Any]) -> list[tuple[str, str]]:
-    """The rest of the explanation as (key, readable value) rows, in stored order."""
-    rows = []
-    for key, value in routing.items():
-        if key in ("topic_scores", "scores"):
-            continue
-        rows.append((key, readable(value)))
-    return rows
+def explanation_rows(routing: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The rest of the explanation as (key, value) rows, in stored order."""
+    return [(k, v) for k, v in routing.items() if k not in ("topic_scores", "scores")]
 
 
 def readable(value: Any) -> str:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from callcenter.models import (
     TICKET_KINDS,
     TICKET_STATUSES,
+    Recording,
     Ticket,
     Transcript,
     User,
@@ -235,52 +236,78 @@ class InboxPage:
 
 
 def inbox_page(
-    session: Session, f: InboxFilter, user: User, timezone: str, page_size: int = PAGE_SIZE
+    session: Session,
+    f: InboxFilter,
+    user: User,
+    timezone: str,
+    page_size: int = PAGE_SIZE,
+    *,
+    with_transcripts: bool = False,
 ) -> InboxPage:
     """The tickets of this filter's page, newest first (follow-ups: soonest due first)."""
-    tabs = _tab_clauses(user, local_today(timezone))
+    today = local_today(timezone)
+    tabs = _tab_clauses(user, today)
     query = _filtered(select(Ticket), f, timezone, with_status=True)
     for clause in (tabs[f.tab], _after(f.cursor, f.tab)):
         if clause is not None:
             query = query.where(clause)
-    query = (
-        query.options(selectinload(Ticket.assignee)).order_by(*_order(f.tab)).limit(page_size + 1)
-    )
+    loads = [selectinload(Ticket.assignee)]
+    if with_transcripts:  # the JSON list carries call, recording and transcript of each row
+        loads += [
+            selectinload(Ticket.call),
+            selectinload(Ticket.recording).selectinload(Recording.transcript),
+        ]
+    query = query.options(*loads).order_by(*_order(f.tab)).limit(page_size + 1)
     rows = list(session.scalars(query))
     more = len(rows) > page_size
     rows = rows[:page_size]
+    tab_counts, status_counts = counts(session, f, user, timezone, today)
     return InboxPage(
         tickets=rows,
         next_cursor=encode_cursor(rows[-1], f.tab) if more and rows else None,
-        tab_counts=tab_counts(session, f, timezone, tabs),
-        status_counts=status_counts(session, f, timezone),
+        tab_counts=tab_counts,
+        status_counts=status_counts,
     )
 
 
-def tab_counts(
-    session: Session,
-    f: InboxFilter,
-    timezone: str,
-    tabs: dict[str, ColumnElement[bool] | None],
-) -> dict[str, int]:
-    """How many tickets each tab holds under the current scope and filters (one query)."""
-    columns = [
-        (func.count() if clause is None else func.count().filter(clause)).label(name)
-        for name, clause in tabs.items()
-    ]
-    query = _filtered(select(*columns).select_from(Ticket), f, timezone, with_status=True)
-    row = session.execute(query).one()
-    return {name: int(row._mapping[name] or 0) for name in tabs}
+def counts(
+    session: Session, f: InboxFilter, user: User, timezone: str, today: date
+) -> tuple[dict[str, int], dict[str, int]]:
+    """(tickets per tab, tickets per status) under the scope and filters, in one query.
 
-
-def status_counts(session: Session, f: InboxFilter, timezone: str) -> dict[str, int]:
-    """Tickets per status under the current scope and filters (status filter ignored)."""
+    Tabs follow the status filter; the per-status counts ignore it (they are its choices).
+    """
+    tabs = _tab_clauses(user, today)
+    mine, follow_up = tabs["mine"], tabs["follow_up"]
+    assert mine is not None and follow_up is not None
     query = _filtered(
-        select(Ticket.status, func.count()).select_from(Ticket), f, timezone, with_status=False
+        select(
+            Ticket.status,
+            func.count(),
+            func.count().filter(mine),
+            func.count().filter(follow_up),
+        ).select_from(Ticket),
+        f,
+        timezone,
+        with_status=False,
     ).group_by(Ticket.status)
-    counts = {status: 0 for status in TICKET_STATUSES}
-    counts.update({status: int(n) for status, n in session.execute(query)})
-    return counts
+    per_status = {status: 0 for status in TICKET_STATUSES}
+    tab = dict.fromkeys(TABS, 0)
+    for status, total, mine_n, due_n in session.execute(query):
+        per_status[status] = int(total)
+        if f.status and status != f.status:
+            continue
+        tab["all"] += int(total)
+        tab["mine"] += int(mine_n)
+        tab["follow_up"] += int(due_n)
+        for name, only in (
+            ("new", "routed"),
+            ("in_progress", "in_progress"),
+            ("review", "needs_review"),
+        ):
+            if status == only:
+                tab[name] = int(total)
+    return tab, per_status
 
 
 def changed_since(

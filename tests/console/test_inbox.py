@@ -77,6 +77,18 @@ def test_tabs_and_their_counts(app):
         "all": "6",
     }
     assert "해결됨 <strong>2</strong>" in page
+    # A status filter narrows the tabs; the per-status chips still offer every status.
+    page = client.get("/console/?tab=all&status=resolved").get_data(as_text=True)
+    counts = dict(re.findall(r'data-count="(\w+)">(\d+)<', page))
+    assert counts == {
+        "new": "0",
+        "mine": "0",
+        "in_progress": "0",
+        "review": "0",
+        "follow_up": "1",
+        "all": "2",
+    }
+    assert "배정 대기 <strong>1</strong>" in page
 
 
 def test_filters_topic_status_kind_and_dates(app):
