@@ -71,6 +71,8 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     i18n.init_app(app)
 
+    # "/" sends people to their work: the inbox (which asks anonymous visitors to sign in).
+    app.add_url_rule("/", "index", lambda: redirect(home_url()))
     app.before_request(_expire_session)
     app.before_request(_check_csrf)
     app.context_processor(_layout_context)

@@ -112,7 +112,7 @@ def perform(
         return "done.follow_up"
     if action == "summary":
         workflow.submit_summary(session, ticket, _text(data, "summary"), user=user, ip=ip)
-        return "done.summary"
+        return "done.summary" if ticket.status == "routed" else "done.summary_unrouted"
     raise WorkflowError("work.unknown_action")
 
 
@@ -142,6 +142,7 @@ def reroute(session: Session, ticket: Ticket, data: Mapping[str, Any], *, user: 
     except ValueError as exc:
         current_app.logger.info("re-route of %s refused: %s", ticket.number, exc)
         raise WorkflowError("work.reroute_refused", detail=str(exc)) from None
+    workflow.mark_routed_by_hand(session, ticket, user=user)
     session.flush()
 
 

@@ -195,6 +195,10 @@ TEXTS = {
     "done.note": ("메모를 추가했습니다.", "Note added."),
     "done.follow_up": ("사후 점검일을 저장했습니다.", "Follow-up date saved."),
     "done.summary": ("문제 내용을 저장하고 배정했습니다.", "Summary saved and routed."),
+    "done.summary_unrouted": (
+        "내용을 저장했지만 주제를 정하지 못했습니다. '주제·센터 변경'에서 직접 고르세요.",
+        "Saved, but no topic was found: choose one under 'Change topic or center'.",
+    ),
     "work.not_yours": (
         "이 티켓을 처리할 권한이 없습니다 (다른 센터 소관).",
         "You may not act on this ticket (another center's).",

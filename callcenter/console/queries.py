@@ -51,6 +51,10 @@ class InboxFilter:
     cursor: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
+    def has_filters(self) -> bool:
+        """Whether anything narrows the list beyond scope and tab."""
+        return any((self.topic, self.status, self.kind, self.date_from, self.date_to, self.q))
+
     def args(self, **changes: Any) -> dict[str, str]:
         """Query-string arguments reproducing this filter (with ``changes``), for links."""
         f = replace(self, **changes)

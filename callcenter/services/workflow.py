@@ -8,6 +8,7 @@ flush, callers commit.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -75,6 +76,10 @@ def _require_actor(user: User, ticket: Ticket) -> None:
         raise WorkflowError("work.not_yours")
 
 
+def _audit(session: Session, action: str, ticket: Ticket, user: User, **detail: Any) -> None:
+    audit(session, action, user=user, target_type="ticket", target_id=ticket.id, **detail)
+
+
 def _first_response(ticket: Ticket) -> None:
     # The first thing a person does with a ticket is its first response (a supervisor KPI).
     if ticket.first_response_at is None:
@@ -117,15 +122,7 @@ def change_status(
     detail: dict[str, object] = {"from": old, "to": new_status}
     if follow_up_on is not None:
         detail["follow_up_on"] = follow_up_on.isoformat()
-    audit(
-        session,
-        "ticket.status",
-        user=user,
-        target_type="ticket",
-        target_id=ticket.id,
-        ip=ip,
-        **detail,
-    )
+    _audit(session, "ticket.status", ticket, user, ip=ip, **detail)
     session.flush()
 
 
@@ -148,12 +145,11 @@ def assign(
     if ticket.status == "routed":
         ticket.status = "assigned"
     _first_response(ticket)
-    audit(
+    _audit(
         session,
         "ticket.assign",
-        user=user,
-        target_type="ticket",
-        target_id=ticket.id,
+        ticket,
+        user,
         ip=ip,
         assignee=assignee.username,
         previous_assignee_id=previous,
@@ -180,15 +176,7 @@ def add_note(
     if may_act(user, ticket):
         _first_response(ticket)
     session.flush()
-    audit(
-        session,
-        "ticket.note",
-        user=user,
-        target_type="ticket",
-        target_id=ticket.id,
-        ip=ip,
-        note_id=note.id,
-    )
+    _audit(session, "ticket.note", ticket, user, ip=ip, note_id=note.id)
     return note
 
 
@@ -200,12 +188,11 @@ def set_follow_up(
     if ticket.status in ("follow_up_done", "closed"):
         raise WorkflowError("work.follow_up_finished")
     ticket.follow_up_on = day
-    audit(
+    _audit(
         session,
         "ticket.follow_up",
-        user=user,
-        target_type="ticket",
-        target_id=ticket.id,
+        ticket,
+        user,
         ip=ip,
         follow_up_on=day.isoformat() if day else None,
     )
@@ -227,30 +214,37 @@ def submit_summary(
     old = ticket.status
     ticket.summary = text
     _first_response(ticket)
-    audit(
-        session,
-        "ticket.summary",
-        user=user,
-        target_type="ticket",
-        target_id=ticket.id,
-        ip=ip,
-        length=len(text),
-    )
+    _audit(session, "ticket.summary", ticket, user, ip=ip, length=len(text))
     session.flush()
     from callcenter.services.routing import route_ticket  # the routing team's service
 
     route_ticket(session, ticket)
     session.flush()
     if ticket.status != old:
-        audit(
+        _audit(
             session,
             "ticket.status",
-            user=user,
-            target_type="ticket",
-            target_id=ticket.id,
+            ticket,
+            user,
             ip=ip,
             **{"from": old, "to": ticket.status, "via": "summary"},
         )
+
+
+def mark_routed_by_hand(session: Session, ticket: Ticket, *, user: User) -> None:
+    """A ticket not yet routed becomes routed once a person gives it a topic and center."""
+    if ticket.status not in ("received", "transcribing", "needs_review"):
+        return
+    if not (ticket.topic_code and ticket.center_code):
+        return
+    old = ticket.status
+    ticket.status = "routed"
+    ticket.routed_at = ticket.routed_at or utcnow()
+    _first_response(ticket)
+    _audit(
+        session, "ticket.status", ticket, user, **{"from": old, "to": "routed", "via": "reroute"}
+    )
+    session.flush()
 
 
 def assignable_users(session: Session, ticket: Ticket, user: User) -> list[User]:

@@ -169,3 +169,9 @@ def test_live_fragment_is_the_list_only(app):
     client = _client(app, "kim")
     fragment = client.get("/console/?fragment=1").get_data(as_text=True)
     assert "<html" not in fragment and 'data-ticket-id="' in fragment
+
+
+def test_root_leads_to_the_inbox_through_sign_in(app):
+    client = app.test_client()
+    assert client.get("/").headers["Location"] == "/console/"
+    assert client.get("/console/").headers["Location"].startswith("/auth/login?next=/console/")

@@ -1,6 +1,12 @@
 /* Live inbox: poll /api/tickets/changes and refresh the list in place, marking new rows. */
 (function () {
   "use strict";
+  // On a tablet the filters start folded unless some are in use: the list comes first.
+  var filters = document.getElementById("filters");
+  if (filters && !filters.hasAttribute("data-active") &&
+      window.matchMedia("(max-width: 900px)").matches) {
+    filters.open = false;
+  }
   var live = document.getElementById("inbox-live");
   if (!live || !window.callcenter) { return; }
   var banner = document.getElementById("live-banner");
