@@ -18,10 +18,12 @@ DESK = {"width": 1280, "height": 900}
 TABLET = {"width": 820, "height": 1180}
 
 
-def _sign_in(browser, base: str, username: str, viewport=DESK):
+def _sign_in(browser, base: str, username: str, viewport=DESK, shot: str | None = None):
     context = browser.new_context(viewport=viewport, locale="ko-KR")
     page = context.new_page()
     page.goto(f"{base}/console/")
+    if shot:
+        screenshot(page, shot)
     page.get_by_label("아이디").fill(username)
     page.get_by_label("비밀번호").fill(PASSWORD)
     page.get_by_role("button", name="로그인").click()
@@ -52,7 +54,7 @@ def test_operator_works_a_live_ticket_to_resolved(app):
     make_ticket(app, center="BUSAN", topic="mold", created_at=now - timedelta(hours=2))
 
     with live_server(app) as base, chromium() as browser:
-        page = _sign_in(browser, base, "kim")
+        page = _sign_in(browser, base, "kim", shot="console-00-sign-in")
         page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.textContent.trim()") == "본문 바로가기"
 
