@@ -47,9 +47,10 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Web blueprints: health now; webhooks, console, supervisor and API as they land."""
-    from callcenter import health
+    from callcenter import health, voice
 
     app.register_blueprint(health.bp)
+    app.register_blueprint(voice.bp)
 
 
 def register_commands(app: Flask) -> None:
