@@ -74,10 +74,13 @@ def open_call(session: Session, form: Any) -> tuple[Call, bool]:
             state={},
         )
         .on_conflict_do_nothing(index_elements=["call_sid"])
+        .returning(Call.id)
     )
+    # RETURNING gives a row only when this request inserted it (rowcount is -1 on psycopg).
+    created = result.scalar_one_or_none() is not None
     call = _lock(session, sid)
     assert call is not None
-    return call, getattr(result, "rowcount", 0) == 1
+    return call, created
 
 
 def _lock(session: Session, sid: str) -> Call | None:
