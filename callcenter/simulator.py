@@ -10,6 +10,7 @@ drive it.
 
 from __future__ import annotations
 
+import random
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -113,6 +114,7 @@ class TwilioSimulator:
         public_base_url: the app's PUBLIC_BASE_URL (what Twilio signs); default ``base_url``.
         account_sid: AccountSid to send; also the recordings' basic-auth user.
         recordings: a running :class:`RecordingServer`; one is started when audio is used.
+        pause: mean think time between one call's requests (benchmarks), 0 for none.
     """
 
     def __init__(
@@ -126,6 +128,7 @@ class TwilioSimulator:
         http: requests.Session | None = None,
         timeout: float = 15.0,
         max_requests: int = 60,
+        pause: float = 0.0,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.public_base_url = (public_base_url or base_url).rstrip("/")
@@ -137,6 +140,8 @@ class TwilioSimulator:
         self.http = http or requests.Session()
         self.timeout = timeout
         self.max_requests = max_requests
+        # Mean seconds between a call's requests (prompts take time on a real call).
+        self.pause = pause
 
     @property
     def recordings(self) -> RecordingServer:
@@ -176,6 +181,8 @@ class TwilioSimulator:
         else:
             body, signature = params, self.sign(url, params)
         target = self._transport_url(url)
+        if self.pause and result.exchanges:
+            time.sleep(random.uniform(0.5, 1.5) * self.pause)
         started = time.perf_counter()
         response = self.http.request(
             method.upper(),

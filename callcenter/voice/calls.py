@@ -51,14 +51,36 @@ def caller_known(number: str | None) -> bool:
     return value.lower() not in WITHHELD and value.startswith("+") and len(value) >= 8
 
 
-def open_call(session: Session, form: Any) -> tuple[Call, bool]:
-    """Lock this webhook's call (creating it on first sight); returns (call, created)."""
+def open_call(session: Session, form: Any, *, lock: bool = True) -> tuple[Call, bool]:
+    """This webhook's call (created on first sight); returns (call, created).
+
+    With ``lock`` the call row stays locked until commit, so webhooks of one call that
+    create tickets or recordings, or compare status sequence numbers, run one at a time.
+    """
     sid = (form.get("CallSid") or "").strip()
     if not CALL_SID.match(sid):
         raise ValueError("CallSid missing or malformed")
-    call = _lock(session, sid)
+    call = _select(session, sid, lock=lock)
     if call is not None:
         return call, False
+    created = _insert(session, sid, form)
+    call = _select(session, sid, lock=lock)
+    assert call is not None
+    return call, created
+
+
+def create_call(session: Session, form: Any) -> tuple[Call, bool]:
+    """The incoming webhook: insert first (one statement less than :func:`open_call`)."""
+    sid = (form.get("CallSid") or "").strip()
+    if not CALL_SID.match(sid):
+        raise ValueError("CallSid missing or malformed")
+    created = _insert(session, sid, form)
+    call = _select(session, sid, lock=True, write_locked=True)
+    assert call is not None
+    return call, created
+
+
+def _insert(session: Session, sid: str, form: Any) -> bool:
     number = (form.get("From") or "").strip()
     location = region_from_number(number)
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
@@ -77,14 +99,14 @@ def open_call(session: Session, form: Any) -> tuple[Call, bool]:
         .returning(Call.id)
     )
     # RETURNING gives a row only when this request inserted it (rowcount is -1 on psycopg).
-    created = result.scalar_one_or_none() is not None
-    call = _lock(session, sid)
-    assert call is not None
-    return call, created
+    return result.scalar_one_or_none() is not None
 
 
-def _lock(session: Session, sid: str) -> Call | None:
-    if session.get_bind().dialect.name == "sqlite":
+def _select(session: Session, sid: str, *, lock: bool, write_locked: bool = False) -> Call | None:
+    query = select(Call).where(Call.call_sid == sid)
+    if not lock:
+        return session.scalars(query).one_or_none()
+    if session.get_bind().dialect.name == "sqlite" and not write_locked:
         # pysqlite opens its transaction at the first write. Writing first (a no-op) makes
         # the whole webhook one serialised transaction rather than reads of a stale state.
         session.execute(
@@ -93,7 +115,7 @@ def _lock(session: Session, sid: str) -> Call | None:
             .values(status_sequence=Call.status_sequence)
             .execution_options(synchronize_session=False)
         )
-    return session.scalars(select(Call).where(Call.call_sid == sid).with_for_update()).one_or_none()
+    return session.scalars(query.with_for_update()).one_or_none()
 
 
 def call_state(call: Call, *, queue_full: bool = False, open_now: bool | None = None) -> CallState:

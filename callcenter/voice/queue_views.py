@@ -18,7 +18,7 @@ from ivr_flows import urls
 
 
 @bp.post(urls.QUEUE_WAIT)
-@call_webhook
+@call_webhook(lock=True)
 def queue_wait(call: Call, created: bool) -> Response:
     """Twilio's wait URL, requested again each time its TwiML ends (about every 30 s)."""
     position = parse_duration(request.form.get("QueuePosition"))
@@ -32,7 +32,7 @@ def queue_wait(call: Call, created: bool) -> Response:
 
 
 @bp.post(urls.QUEUE_CALLBACK)
-@call_webhook
+@call_webhook(lock=True)
 def queue_callback(call: Call, created: bool) -> Response:
     """A key pressed while waiting: 1 asks for a callback, keeping the caller's place."""
     digits = (request.form.get("Digits") or "").strip()
@@ -58,7 +58,7 @@ def queue_callback(call: Call, created: bool) -> Response:
 
 
 @bp.post(urls.QUEUE_ACTION)
-@call_webhook
+@call_webhook()
 def queue_action(call: Call, created: bool) -> Response:
     """<Enqueue>'s action: the caller left the queue; QueueResult says how."""
     result = (request.form.get("QueueResult") or "").strip()

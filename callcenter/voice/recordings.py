@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from callcenter.jobs import try_enqueue
 from callcenter.models import Call, Recording, Ticket
 from callcenter.services.tickets import create_ticket_for_call
+from callcenter.voice.calls import set_outcome
 
 RECORDING_SID = re.compile(r"^RE[0-9a-fA-F]{32}$")
 TRANSCRIBE_JOB = "transcription.jobs.transcribe_recording"
@@ -39,6 +40,7 @@ def record_and_ticket(
 ) -> tuple[Recording, Ticket, bool]:
     """Upsert the Recording named in ``form`` and the call's ticket for it.
 
+    Also settles the call's outcome (ticket or voicemail).
     Returns (recording, ticket, recording_created). Flushes; the caller commits.
     """
     sid = (form.get("RecordingSid") or "").strip()
@@ -69,6 +71,10 @@ def record_and_ticket(
             recording.source_url = url
         if duration is not None and recording.duration_seconds is None:
             recording.duration_seconds = duration
+    set_outcome(call, "voicemail" if purpose == "voicemail" else "ticket")
+    # The ticket number takes the day's counter row lock until commit: everything else
+    # is flushed first so that the lock is held as briefly as possible.
+    session.flush()
     ticket = create_ticket_for_call(
         session, call, kind=purpose, timezone=timezone, recording_id=recording.id
     )

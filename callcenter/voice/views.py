@@ -18,7 +18,6 @@ from callcenter.voice.calls import (
     ivr_settings,
     queue_full,
     remember,
-    set_outcome,
 )
 from callcenter.voice.recordings import (
     enqueue_ticket_sms,
@@ -49,7 +48,7 @@ def _confidence() -> float | None:
 
 
 @bp.post(urls.INCOMING)
-@call_webhook
+@call_webhook(incoming=True)
 def incoming(call: Call, created: bool) -> Response:
     """A call comes in: greeting, recording notice, menu. A replayed CallSid changes nothing."""
     step = flows.incoming(call_state(call, open_now=True), ivr_settings())
@@ -60,7 +59,7 @@ def incoming(call: Call, created: bool) -> Response:
 
 
 @bp.post(urls.MENU)
-@call_webhook
+@call_webhook()
 def menu(call: Call, created: bool) -> Response:
     """The caller's menu answer (keys or speech), or silence."""
     digits, speech = request.form.get("Digits"), request.form.get("SpeechResult")
@@ -82,7 +81,7 @@ def menu(call: Call, created: bool) -> Response:
 
 
 @bp.post(urls.REGION)
-@call_webhook
+@call_webhook()
 def region(call: Call, created: bool) -> Response:
     """The answer to the region question: a key 1-7 or a spoken place name."""
     digits, speech = request.form.get("Digits"), request.form.get("SpeechResult")
@@ -112,7 +111,7 @@ def region(call: Call, created: bool) -> Response:
 
 
 @bp.post(urls.RECORD)
-@call_webhook
+@call_webhook()
 def record(call: Call, created: bool) -> Response:
     """The recording prompt again (after an empty recording)."""
     purpose = query_choice("purpose", urls.PURPOSES, "problem")
@@ -124,7 +123,7 @@ def record(call: Call, created: bool) -> Response:
 
 
 @bp.post(urls.RECORD_DONE)
-@call_webhook
+@call_webhook(lock=True)
 def record_done(call: Call, created: bool) -> Response:
     """<Record> finished: the ticket exists now; read its number back and say goodbye."""
     purpose = query_choice("purpose", urls.PURPOSES, "problem")
@@ -154,7 +153,7 @@ def record_done(call: Call, created: bool) -> Response:
 
 
 @bp.post(urls.RECORDING_STATUS)
-@call_webhook
+@call_webhook(lock=True)
 def recording_status(call: Call, created: bool) -> Response:
     """Recording status callback: persist and commit the Recording, then queue transcription."""
     form = request.form
@@ -172,7 +171,6 @@ def recording_status(call: Call, created: bool) -> Response:
     recording, ticket, _ = record_and_ticket(
         db.session(), call, form, purpose=purpose, timezone=current_app.config["TIMEZONE"]
     )
-    set_outcome(call, "voicemail" if purpose == "voicemail" else "ticket")
     add_event(
         db.session(),
         call,
@@ -190,7 +188,7 @@ def recording_status(call: Call, created: bool) -> Response:
 
 
 @bp.post(urls.LOOKUP)
-@call_webhook
+@call_webhook()
 def lookup(call: Call, created: bool) -> Response:
     """Branch 4: the last four digits of one of this caller's own tickets."""
     digits = (request.form.get("Digits") or "").strip()
@@ -226,7 +224,7 @@ def _own_ticket(call: Call, last4: str) -> flows.FoundTicket | None:
 
 
 @bp.post(urls.STATUS)
-@call_webhook
+@call_webhook(lock=True)
 def status(call: Call, created: bool) -> Response:
     """Call status callback; repeated or older SequenceNumbers never rewind the call."""
     form = request.form

@@ -11,7 +11,7 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from callcenter.db import db
 from callcenter.models import Call
-from callcenter.voice.calls import open_call
+from callcenter.voice.calls import create_call, open_call
 from callcenter.voice.security import twilio_only
 
 CallView = Callable[..., Response]
@@ -27,14 +27,34 @@ def no_content() -> Response:
     return Response(status=204)
 
 
-def call_webhook(view: Callable[..., Response]) -> Callable[..., Response]:
-    """Signed request → ``view(call, created)`` inside one transaction on the locked call."""
+def call_webhook(
+    *, lock: bool = False, incoming: bool = False
+) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
+    """Signed request → ``view(call, created)`` inside one transaction, committed after.
 
-    @twilio_only
-    @wraps(view)
+    Args:
+        lock: hold the call row until commit (webhooks that make tickets or recordings,
+            or compare status sequence numbers). Others only write at the end, which keeps
+            SQLite's single writer lock short.
+        incoming: the first webhook of a call: insert the row first.
+    """
+
+    def decorator(view: Callable[..., Response]) -> Callable[..., Response]:
+        return twilio_only(wraps(view)(_transaction(view, lock=lock, incoming=incoming)))
+
+    return decorator
+
+
+def _transaction(
+    view: Callable[..., Response], *, lock: bool, incoming: bool
+) -> Callable[..., Response]:
     def wrapper(*args: Any, **kwargs: Any) -> Response:
+        session = db.session()
         try:
-            call, created = open_call(db.session(), request.form)
+            if incoming:
+                call, created = create_call(session, request.form)
+            else:
+                call, created = open_call(session, request.form, lock=lock)
         except ValueError as exc:
             abort(400, str(exc))
         try:
