@@ -67,6 +67,9 @@ def start_server(env: dict[str, str], port: int, workers: int, threads: int) -> 
             str(threads),
             "--backlog",
             "2048",
+            # Clients pause between a call's requests; keep their connections open meanwhile.
+            "--keep-alive",
+            "30",
             "--log-level",
             "warning",
             "bench.wsgi:application",
@@ -282,7 +285,7 @@ def main() -> None:
         default=None,
         help="calls start spread over this many seconds [2 x pace]",
     )
-    parser.add_argument("--web-workers", type=int, default=4)
+    parser.add_argument("--web-workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--client-procs", type=int, default=4)
     args = parser.parse_args()

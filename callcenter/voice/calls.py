@@ -63,24 +63,28 @@ def open_call(session: Session, form: Any, *, lock: bool = True) -> tuple[Call, 
     call = _select(session, sid, lock=lock)
     if call is not None:
         return call, False
-    created = _insert(session, sid, form)
-    call = _select(session, sid, lock=lock)
-    assert call is not None
-    return call, created
+    return _insert_or_select(session, sid, form)
 
 
 def create_call(session: Session, form: Any) -> tuple[Call, bool]:
-    """The incoming webhook: insert first (one statement less than :func:`open_call`)."""
+    """The incoming webhook: insert first, select only for a repeated CallSid."""
     sid = (form.get("CallSid") or "").strip()
     if not CALL_SID.match(sid):
         raise ValueError("CallSid missing or malformed")
-    created = _insert(session, sid, form)
+    return _insert_or_select(session, sid, form)
+
+
+def _insert_or_select(session: Session, sid: str, form: Any) -> tuple[Call, bool]:
+    # A row we insert is invisible to others until commit: as good as locked.
+    call = _insert(session, sid, form)
+    if call is not None:
+        return call, True
     call = _select(session, sid, lock=True, write_locked=True)
     assert call is not None
-    return call, created
+    return call, False
 
 
-def _insert(session: Session, sid: str, form: Any) -> bool:
+def _insert(session: Session, sid: str, form: Any) -> Call | None:
     number = (form.get("From") or "").strip()
     location = region_from_number(number)
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
@@ -96,10 +100,10 @@ def _insert(session: Session, sid: str, form: Any) -> bool:
             state={},
         )
         .on_conflict_do_nothing(index_elements=["call_sid"])
-        .returning(Call.id)
+        .returning(Call)
     )
-    # RETURNING gives a row only when this request inserted it (rowcount is -1 on psycopg).
-    return result.scalar_one_or_none() is not None
+    # RETURNING gives the row only when this request inserted it (rowcount is -1 on psycopg).
+    return result.scalar_one_or_none()
 
 
 def _select(session: Session, sid: str, *, lock: bool, write_locked: bool = False) -> Call | None:
