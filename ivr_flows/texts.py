@@ -218,21 +218,20 @@ _DAYS_KO = ("월요일", "화요일", "수요일", "목요일", "금요일", "�
 _DAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
+def _days(lang: str, weekdays: Sequence[int]) -> str:
+    days = sorted(weekdays)
+    names = _DAYS_EN if lang == "en" else _DAYS_KO
+    if days == [0, 1, 2, 3, 4]:
+        return "weekdays" if lang == "en" else "평일"
+    if len(days) > 1 and days == list(range(days[0], days[-1] + 1)):
+        first, last = names[days[0]], names[days[-1]]
+        return f"{first} to {last}" if lang == "en" else f"{first}부터 {last}까지"
+    return ", ".join(names[d] for d in days)
+
+
 def describe_hours(lang: str, weekdays: Sequence[int], open_minute: int, close_minute: int) -> str:
     """Business hours in words: "평일 오전 9시부터 오후 6시까지"."""
-    days_list = sorted(weekdays)
+    days = _days(lang, weekdays)
     if lang == "en":
-        if days_list == [0, 1, 2, 3, 4]:
-            days = "weekdays"
-        elif days_list == list(range(days_list[0], days_list[-1] + 1)) and len(days_list) > 1:
-            days = f"{_DAYS_EN[days_list[0]]} to {_DAYS_EN[days_list[-1]]}"
-        else:
-            days = ", ".join(_DAYS_EN[d] for d in days_list)
         return f"{days}, {_clock_en(open_minute)} to {_clock_en(close_minute)}"
-    if days_list == [0, 1, 2, 3, 4]:
-        days = "평일"
-    elif days_list == list(range(days_list[0], days_list[-1] + 1)) and len(days_list) > 1:
-        days = f"{_DAYS_KO[days_list[0]]}부터 {_DAYS_KO[days_list[-1]]}까지"
-    else:
-        days = ", ".join(_DAYS_KO[d] for d in days_list)
     return f"{days} {_clock_ko(open_minute)}부터 {_clock_ko(close_minute)}까지"
