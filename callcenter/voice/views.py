@@ -20,6 +20,7 @@ from callcenter.voice.calls import (
     remember,
 )
 from callcenter.voice.recordings import (
+    RECORDING_SID,
     enqueue_ticket_sms,
     enqueue_transcription,
     parse_duration,
@@ -128,11 +129,16 @@ def record_done(call: Call, created: bool) -> Response:
     """<Record> finished: the ticket exists now; read its number back and say goodbye."""
     purpose = query_choice("purpose", urls.PURPOSES, "problem")
     timezone = current_app.config["TIMEZONE"]
+    digits = request.form.get("Digits")
+    if not RECORDING_SID.match(request.form.get("RecordingSid") or ""):
+        # No recording to speak of (a hang-up before any audio): ask once more.
+        step = flows.record_prompt(call_state(call), ivr_settings(), purpose=purpose, attempt=2)
+        apply_step(db.session(), call, step, "record", digits=digits, detail={"missing": True})
+        return twiml(step.twiml)
     recording, ticket, _ = record_and_ticket(
         db.session(), call, request.form, purpose=purpose, timezone=timezone
     )
     state = call_state(call, open_now=True)
-    digits = request.form.get("Digits")
     step = flows.record_done(
         state, ivr_settings(), ticket_number=ticket.number, purpose=purpose, sms=False
     )

@@ -142,6 +142,16 @@ def test_recording_callback_before_the_record_action_converges(simulator, sessio
     assert any(spell_digits(ticket.number) in line for line in result.said)
 
 
+def test_record_action_without_a_recording_asks_again(simulator, session):
+    result = CallResult(call_sid="CA" + "d" * 32)
+    simulator.request(result, "http://localhost" + urls.INCOMING, _form(result.call_sid))
+    url = "http://localhost" + urls.url(urls.RECORD_DONE, purpose="problem")
+    response = simulator.request(result, url, _form(result.call_sid, Digits="hangup"))
+    assert response.status_code == 200
+    assert "Record" in verbs(tree(response.content))
+    assert session.scalar(select(func.count(Ticket.id))) == 0
+
+
 def _status(simulator, result: CallResult, status: str, sequence: int) -> int:
     params = _form(
         result.call_sid, CallStatus=status, SequenceNumber=str(sequence), CallDuration="42"
