@@ -105,6 +105,17 @@ class _Ended(Exception):
     """The call is over (Hangup, caller hang-up, end of TwiML)."""
 
 
+@dataclass
+class _Run:
+    """One call in progress: its script, answers left and Twilio's common parameters."""
+
+    result: CallResult
+    caller: Caller
+    live: dict[str, str]
+    inputs: Iterator[Input]
+    gathers: int = 0
+
+
 class TwilioSimulator:
     """Places simulated calls against ``base_url``, signing for ``public_base_url``.
 
@@ -228,7 +239,6 @@ class TwilioSimulator:
             "Called": caller.to_number,
             "CallStatus": "ringing",
         }
-        inputs = iter(caller.inputs)
         started = time.monotonic()
         url = self.public_base_url + urls.INCOMING
         try:
@@ -239,60 +249,54 @@ class TwilioSimulator:
             url = self.public_base_url + urls.FALLBACK
             fallback_params = {**base, "ErrorCode": "11200", "ErrorUrl": str(exc)[:200]}
             doc = self._twiml(result, url, fallback_params)
-        live = {**base, "CallStatus": "in-progress"}
-        gathers = 0
+        run = _Run(result, caller, {**base, "CallStatus": "in-progress"}, iter(caller.inputs))
         try:
             while True:
-                doc, url, gathers = self._run(result, caller, live, doc, url, inputs, gathers)
+                doc, url = self._run(run, doc, url)
         except _Ended:
             pass
         self._post_call_status(result, base, started)
         return result
 
-    def _run(
-        self,
-        result: CallResult,
-        caller: Caller,
-        live: dict[str, str],
-        doc: ET.Element,
-        url: str,
-        inputs: Iterator[Input],
-        gathers: int,
-    ) -> tuple[ET.Element, str, int]:
-        """Execute one TwiML document; returns the next one (or raises _Ended)."""
+    def _run(self, run: _Run, doc: ET.Element, url: str) -> tuple[ET.Element, str]:
+        """Execute one TwiML document; returns the next one and its URL (or raises _Ended)."""
         for verb in doc:
-            result.verbs.append(verb.tag)
-            if verb.tag == "Say":
-                result.said.append(verb.text or "")
-            elif verb.tag == "Gather":
-                gathers += 1
-                result.said.extend(s.text or "" for s in verb.iter("Say"))
-                if caller.hangup_at_gather == gathers:
-                    result.hung_up_by_caller = True
+            if not self._hear(run, verb):
+                continue
+            if verb.tag == "Gather":
+                run.gathers += 1
+                if run.caller.hangup_at_gather == run.gathers:
+                    run.result.hung_up_by_caller = True
                     raise _Ended
-                answer = self._answer(verb, inputs)
+                answer = self._answer(verb, run.inputs)
                 if answer is not None:
-                    target = urljoin(url, verb.get("action") or url)
-                    return self._twiml(result, target, {**live, **answer}), target, gathers
+                    return self._follow(run, url, verb.get("action"), answer)
             elif verb.tag == "Record":
-                nxt = self._record(result, caller, live, verb, url)
-                if nxt is not None:
-                    return (*nxt, gathers)
+                if run.caller.audio is not None:  # silence: Twilio goes on to the next verb
+                    return self._record(run, verb, url)
             elif verb.tag == "Redirect":
-                target = urljoin(url, (verb.text or "").strip())
-                return self._twiml(result, target, live), target, gathers
+                return self._follow(run, url, (verb.text or "").strip(), {})
             elif verb.tag == "Enqueue":
-                nxt = self._enqueue(result, caller, live, verb, url, inputs)
-                return (*nxt, gathers)
-            elif verb.tag == "Dial":
-                action = verb.get("action")
-                if action:
-                    target = urljoin(url, action)
-                    params = {**live, "DialCallStatus": "completed", "DialCallDuration": "30"}
-                    return self._twiml(result, target, params), target, gathers
+                return self._enqueue(run, verb, url)
+            elif verb.tag == "Dial" and verb.get("action"):
+                dialled = {"DialCallStatus": "completed", "DialCallDuration": "30"}
+                return self._follow(run, url, verb.get("action"), dialled)
             elif verb.tag in ("Hangup", "Reject"):
                 raise _Ended
         raise _Ended  # Twilio hangs up at the end of the document
+
+    @staticmethod
+    def _hear(run: _Run, verb: ET.Element) -> bool:
+        """Log a verb and what it says; False for verbs that only play (Say, Play, Pause)."""
+        run.result.verbs.append(verb.tag)
+        run.result.said.extend(s.text or "" for s in verb.iter("Say"))
+        return verb.tag not in ("Say", "Play", "Pause")
+
+    def _follow(
+        self, run: _Run, url: str, target: str | None, extra: dict[str, str]
+    ) -> tuple[ET.Element, str]:
+        absolute = urljoin(url, target or url)
+        return self._twiml(run.result, absolute, {**run.live, **extra}), absolute
 
     @staticmethod
     def _answer(verb: ET.Element, inputs: Iterator[Input]) -> dict[str, str] | None:
@@ -304,46 +308,34 @@ class TwilioSimulator:
             return {"SpeechResult": answer.value, "Confidence": "0.87"}
         return {"Digits": answer.value}
 
-    def _record(
-        self, result: CallResult, caller: Caller, live: dict[str, str], verb: ET.Element, url: str
-    ) -> tuple[ET.Element, str] | None:
-        if caller.audio is None:
-            return None  # nothing said: Twilio goes on to the next verb
-        sid, rec_url, duration = self.recordings.add(caller.audio)
-        result.recordings.append(sid)
+    def _record(self, run: _Run, verb: ET.Element, url: str) -> tuple[ET.Element, str]:
+        assert run.caller.audio is not None
+        sid, rec_url, duration = self.recordings.add(run.caller.audio)
+        run.result.recordings.append(sid)
         rec = {"RecordingSid": sid, "RecordingUrl": rec_url, "RecordingDuration": str(duration)}
-        digits = "hangup" if caller.hangup_in_record else "#"
-        action = urljoin(url, verb.get("action") or url)
         callback = verb.get("recordingStatusCallback")
         status = {
             "AccountSid": self.account_sid,
-            "CallSid": result.call_sid,
+            "CallSid": run.result.call_sid,
             **rec,
             "RecordingStatus": "completed",
             "RecordingChannels": "1",
             "RecordingSource": "RecordVerb",
         }
-        if callback and caller.recording_callback_first:
-            self._callback(result, urljoin(url, callback), status)
-        doc = self._twiml(result, action, {**live, **rec, "Digits": digits})
-        if callback and not caller.recording_callback_first:
-            self._callback(result, urljoin(url, callback), status)
-        if caller.hangup_in_record:
-            result.hung_up_by_caller = True
+        first = run.caller.recording_callback_first
+        if callback and first:
+            self._callback(run.result, urljoin(url, callback), status)
+        digits = "hangup" if run.caller.hangup_in_record else "#"
+        nxt = self._follow(run, url, verb.get("action"), {**rec, "Digits": digits})
+        if callback and not first:
+            self._callback(run.result, urljoin(url, callback), status)
+        if run.caller.hangup_in_record:
+            run.result.hung_up_by_caller = True
             raise _Ended  # Twilio ignores the TwiML returned after a hang-up
-        return doc, action
+        return nxt
 
-    def _enqueue(
-        self,
-        result: CallResult,
-        caller: Caller,
-        live: dict[str, str],
-        verb: ET.Element,
-        url: str,
-        inputs: Iterator[Input],
-    ) -> tuple[ET.Element, str]:
-        wait_url = urljoin(url, verb.get("waitUrl") or "")
-        queue_result, waited = "hangup", 0
+    def _enqueue(self, run: _Run, verb: ET.Element, url: str) -> tuple[ET.Element, str]:
+        caller, queue_result, waited = run.caller, "hangup", 0
         for cycle in range(1, caller.max_wait_cycles + 1):
             if verb.get("waitUrl"):
                 position = {
@@ -352,59 +344,39 @@ class TwilioSimulator:
                     "CurrentQueueSize": str(caller.queue_position),
                     "QueueSid": "QU" + "0" * 32,
                 }
-                doc, doc_url = self._twiml(result, wait_url, {**live, **position}), wait_url
-                left = self._run_wait(result, live, doc, doc_url, inputs)
-                if left:
+                if self._wait_cycle(run, *self._follow(run, url, verb.get("waitUrl"), position)):
                     queue_result = "leave"
                     break
             if caller.agent_answers_after is not None and cycle >= caller.agent_answers_after:
                 queue_result = "bridged"
                 break
             waited += WAIT_CYCLE_SECONDS
-        result.queue_result = queue_result
-        action = urljoin(url, verb.get("action") or url)
-        params = {
-            **live,
-            "QueueResult": queue_result,
-            "QueueTime": str(waited),
-            "QueueSid": "QU" + "0" * 32,
-        }
-        doc = self._twiml(result, action, params)
+        run.result.queue_result = queue_result
+        left = {"QueueResult": queue_result, "QueueTime": str(waited), "QueueSid": "QU" + "0" * 32}
+        nxt = self._follow(run, url, verb.get("action"), left)
         if queue_result == "hangup":
-            result.hung_up_by_caller = True
+            run.result.hung_up_by_caller = True
             raise _Ended
-        return doc, action
+        return nxt
 
-    def _run_wait(
-        self,
-        result: CallResult,
-        live: dict[str, str],
-        doc: ET.Element,
-        url: str,
-        inputs: Iterator[Input],
-    ) -> bool:
-        """Play one wait-URL document; True if it ended with <Leave>."""
+    def _wait_cycle(self, run: _Run, doc: ET.Element, url: str) -> bool:
+        """Play one wait-URL document (and what its Gather leads to); True on <Leave>."""
         for _ in range(10):
-            redirected = False
             for verb in doc:
-                result.verbs.append(verb.tag)
-                if verb.tag == "Say":
-                    result.said.append(verb.text or "")
-                elif verb.tag == "Gather":
-                    result.said.extend(s.text or "" for s in verb.iter("Say"))
-                    answer = self._answer(verb, inputs)
-                    if answer is not None:
-                        url = urljoin(url, verb.get("action") or url)
-                        doc, redirected = self._twiml(result, url, {**live, **answer}), True
-                        break
-                elif verb.tag == "Leave":
+                if not self._hear(run, verb):
+                    continue
+                if verb.tag == "Leave":
                     return True
-                elif verb.tag == "Redirect":
-                    # Back to the wait URL: that is the next cycle.
-                    return False
-                elif verb.tag == "Hangup":
+                if verb.tag == "Hangup":
                     raise _Ended
-            if not redirected:
+                if verb.tag == "Redirect":
+                    return False  # back to the wait URL: the next cycle
+                if verb.tag == "Gather":
+                    answer = self._answer(verb, run.inputs)
+                    if answer is not None:
+                        doc, url = self._follow(run, url, verb.get("action"), answer)
+                        break
+            else:
                 return False
         return False
 

@@ -130,3 +130,55 @@ def test_demo_places_korean_sample_calls(app, live_server, session, capsys):
     out = capsys.readouterr().out
     for ticket in tickets:
         assert ticket.number in out
+
+
+def test_simulator_follows_dial_and_redirect_like_twilio():
+    """Against a tiny TwiML app: Dial's action gets DialCallStatus; Redirect is followed."""
+    from flask import Flask, request
+    from twilio.twiml.voice_response import VoiceResponse
+
+    from callcenter.simulator import Caller, TwilioSimulator
+    from tests.callcenter.voice.conftest import serving
+
+    other = Flask("other")
+    seen: list[tuple[str, dict[str, str]]] = []
+
+    @other.post("/voice/incoming")
+    def incoming():
+        seen.append((request.path, dict(request.form)))
+        response = VoiceResponse()
+        response.say("연결합니다")
+        response.dial("+821055556666", action="/after-dial", method="POST")
+        return str(response)
+
+    @other.post("/after-dial")
+    def after_dial():
+        seen.append((request.path, dict(request.form)))
+        response = VoiceResponse()
+        response.redirect("/bye")
+        return str(response)
+
+    @other.post("/bye")
+    def bye():
+        seen.append((request.path, dict(request.form)))
+        response = VoiceResponse()
+        response.say("안녕히 계세요")
+        response.hangup()
+        return str(response)
+
+    @other.post("/voice/status")
+    def status():
+        seen.append((request.path, dict(request.form)))
+        return "", 204
+
+    with serving(other) as base_url:
+        sim = TwilioSimulator(base_url, "token")
+        try:
+            result = sim.place_call(Caller("+82415551234"))
+        finally:
+            sim.close()
+    assert [path for path, _ in seen] == ["/voice/incoming", "/after-dial", "/bye", "/voice/status"]
+    assert seen[1][1]["DialCallStatus"] == "completed"
+    assert seen[3][1]["CallStatus"] == "completed"
+    assert result.said == ["연결합니다", "안녕히 계세요"]
+    assert result.verbs == ["Say", "Dial", "Redirect", "Say", "Hangup"]
