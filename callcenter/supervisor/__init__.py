@@ -1,0 +1,1 @@
+"""Supervisor views: call log, call timeline, KPI dashboard, exports, audit trail, queues."""
