@@ -82,7 +82,10 @@ class Recording(Base):
     """A caller's recording; persisted before any job runs, kept even if transcription fails."""
 
     __tablename__ = "recordings"
-    __table_args__ = (Index("ix_recordings_status_updated", "status", "updated_at"),)
+    __table_args__ = (
+        Index("ix_recordings_status_updated", "status", "updated_at"),
+        Index("ix_recordings_call_id", "call_id"),  # a call's recordings on its timeline page
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recording_sid: Mapped[str] = mapped_column(String(64), unique=True)
