@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, func, select
@@ -33,6 +34,7 @@ OUTCOMES = (
 SERVICE_LEVEL_SECONDS = 20  # the usual "answered within 20 seconds" target
 CALLBACK_TARGET_SECONDS = 3600  # a callback request returned within the hour
 BACKLOG_STATUSES = ("pending", "downloading", "transcribing")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -177,24 +179,11 @@ class TranscriptionKpis:
         return ratio(self.failed, self.recordings)
 
 
-@dataclass
-class Dashboard:
-    """Everything the dashboard shows for one period."""
-
-    period: Period
-    calls: CallKpis
-    traffic: Traffic
-    transcription: TranscriptionKpis
-    tickets: TicketKpis
-    per_center: dict[str, TicketKpis]
-    per_topic: dict[str, TicketKpis]
-
-
 def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.sum(case((condition, 1), else_=0))
 
 
-def _sum_if(condition: ColumnElement[bool], value: ColumnElement[float]) -> ColumnElement[float]:
+def _sum_if(condition: ColumnElement[bool], value: Any) -> ColumnElement[float]:
     return func.sum(case((condition, value), else_=None))
 
 
@@ -206,52 +195,61 @@ def call_kpis(session: Session, period: Period) -> tuple[CallKpis, Traffic]:
     answered = Call.queue_answered.is_(True)
     in_target = and_(answered, Call.queue_wait_seconds <= SERVICE_LEVEL_SECONDS)
     hour = utc_hour(Call.started_at).label("hour")
-    columns = [
-        func.count().label("total"),
-        *(_count_if(Call.outcome == o).label(o) for o in OUTCOMES),
-        _count_if(queued).label("queued"),
-        _count_if(answered).label("answered"),
-        _count_if(in_target).label("in_target"),
-        _count_if(and_(queued, Call.outcome == "abandoned_queue")).label("abandoned"),
-        _count_if(and_(queued, Call.outcome == "callback")).label("callback_q"),
-        _count_if(waited).label("wait_n"),
-        _sum_if(waited, Call.queue_wait_seconds).label("wait_sum"),
-        _count_if(and_(answered, waited)).label("answer_n"),
-        _sum_if(and_(answered, waited), Call.queue_wait_seconds).label("answer_sum"),
-        func.count(Call.duration_seconds).label("dur_n"),
-        func.sum(Call.duration_seconds).label("dur_sum"),
-    ]
     rows = session.execute(
-        select(hour, *columns)
+        select(
+            hour,
+            func.count(),
+            _count_if(queued),
+            _count_if(answered),
+            _count_if(in_target),
+            _count_if(and_(queued, Call.outcome == "abandoned_queue")),
+            _count_if(and_(queued, Call.outcome == "callback")),
+            _count_if(waited),
+            _sum_if(waited, Call.queue_wait_seconds),
+            _count_if(and_(answered, waited)),
+            _sum_if(and_(answered, waited), Call.queue_wait_seconds),
+            func.count(Call.duration_seconds),
+            func.sum(Call.duration_seconds),
+            *(_count_if(Call.outcome == o) for o in OUTCOMES),
+        )
         .where(Call.started_at >= begin, Call.started_at < after)
         .group_by(hour)
     ).all()
-    kpis = CallKpis()
+    # Positional sums: thousands of hour rows are folded, and Row attribute access is slow.
+    sums = [0.0] * 20
     zone = ZoneInfo(period.timezone)
     day_rows = {d: DayRow(d) for d in period.days()}
     traffic = Traffic(days=list(day_rows.values()))
+    row: Any
     for row in rows:
-        kpis.total += row.total
-        for outcome in OUTCOMES:
-            kpis.by_outcome[outcome] += getattr(row, outcome) or 0
-        kpis.queued += row.queued or 0
-        kpis.answered += row.answered or 0
-        kpis.answered_within_target += row.in_target or 0
-        kpis.abandoned += row.abandoned or 0
-        kpis.callback_from_queue += row.callback_q or 0
-        kpis.hung_up_menu += row.hung_up_menu or 0
-        kpis.queue_wait.add(row.wait_n, row.wait_sum)
-        kpis.answer_wait.add(row.answer_n, row.answer_sum)
-        kpis.duration.add(row.dur_n, row.dur_sum)
-        local = datetime.strptime(row.hour, "%Y-%m-%d %H").replace(tzinfo=UTC).astimezone(zone)
-        traffic.by_hour[local.hour] += row.total
-        traffic.by_weekday[local.weekday()] += row.total
+        for i in range(1, 20):
+            sums[i] += row[i] or 0
+        h = row[0]
+        moment = datetime(int(h[:4]), int(h[5:7]), int(h[8:10]), int(h[11:13]), tzinfo=UTC)
+        local = moment.astimezone(zone)
+        total = row[1]
+        traffic.by_hour[local.hour] += total
+        traffic.by_weekday[local.weekday()] += total
         day = day_rows.get(local.date())
         if day is not None:
-            day.calls += row.total
-            day.queued += row.queued or 0
-            day.abandoned += row.abandoned or 0
-            day.answered_within_target += row.in_target or 0
+            day.calls += total
+            day.queued += row[2] or 0
+            day.abandoned += row[5] or 0
+            day.answered_within_target += row[4] or 0
+    counts = [int(v) for v in sums]
+    kpis = CallKpis(
+        total=counts[1],
+        by_outcome=dict(zip(OUTCOMES, counts[13:20], strict=True)),
+        queued=counts[2],
+        answered=counts[3],
+        answered_within_target=counts[4],
+        abandoned=counts[5],
+        callback_from_queue=counts[6],
+        hung_up_menu=counts[13 + OUTCOMES.index("hung_up_menu")],
+        queue_wait=Mean(counts[7], sums[8]),
+        answer_wait=Mean(counts[9], sums[10]),
+        duration=Mean(counts[11], sums[12]),
+    )
     return kpis, traffic
 
 
@@ -335,11 +333,11 @@ def ticket_kpis(
         .where(Ticket.follow_up_on >= period.start, Ticket.follow_up_on <= period.end)
         .group_by(Ticket.center_code, Ticket.topic_code)
     ).all()
-    for row in follow_rows:
-        for group in groups(row.center_code, row.topic_code):
-            group.follow_ups_due += row.due or 0
-            group.follow_ups_done += row.done or 0
-            group.follow_ups_overdue += row.overdue or 0
+    for follow in follow_rows:
+        for group in groups(follow.center_code, follow.topic_code):
+            group.follow_ups_due += follow.due or 0
+            group.follow_ups_done += follow.done or 0
+            group.follow_ups_overdue += follow.overdue or 0
     return overall, dict(per_center), dict(per_topic)
 
 
@@ -347,13 +345,25 @@ def transcription_kpis(
     session: Session, period: Period, now: datetime | None = None
 ) -> TranscriptionKpis:
     """Backlog now; outcome and Whisper time of the period's recordings."""
-    begin, after = period.utc_bounds()
+    kpis = recording_kpis(session, period)
+    kpis.backlog_now, kpis.oldest_backlog_seconds = backlog(session, now)
+    return kpis
+
+
+def backlog(session: Session, now: datetime | None = None) -> tuple[int, float | None]:
+    """Recordings waiting for or in transcription right now, and the oldest one's age."""
     now = now or datetime.now(UTC)
-    backlog, oldest = session.execute(
+    count, oldest = session.execute(
         select(func.count(), func.min(Recording.created_at)).where(
             Recording.status.in_(BACKLOG_STATUSES)
         )
     ).one()
+    return count, (now - oldest).total_seconds() if oldest is not None else None
+
+
+def recording_kpis(session: Session, period: Period) -> TranscriptionKpis:
+    """Recordings created in the period: how many, done, failed, Whisper seconds."""
+    begin, after = period.utc_bounds()
     row = session.execute(
         select(
             func.count(Recording.id),
@@ -366,27 +376,31 @@ def transcription_kpis(
         .outerjoin(Transcript, Transcript.recording_id == Recording.id)
         .where(Recording.created_at >= begin, Recording.created_at < after)
     ).one()
-    kpis = TranscriptionKpis(
-        backlog_now=backlog,
-        oldest_backlog_seconds=(now - oldest).total_seconds() if oldest is not None else None,
-        recordings=row[0],
-        done=row[1] or 0,
-        failed=row[2] or 0,
-    )
+    kpis = TranscriptionKpis(recordings=row[0], done=row[1] or 0, failed=row[2] or 0)
     kpis.processing.add(row[3], row[4])
     return kpis
 
 
-def dashboard(session: Session, period: Period, today: date | None = None) -> Dashboard:
-    """All KPIs of the period."""
-    calls, traffic = call_kpis(session, period)
-    overall, per_center, per_topic = ticket_kpis(session, period, today)
-    return Dashboard(
-        period=period,
-        calls=calls,
-        traffic=traffic,
-        transcription=transcription_kpis(session, period),
-        tickets=overall,
-        per_center=per_center,
-        per_topic=per_topic,
-    )
+def merge(target: T, other: T) -> T:
+    """Add ``other``'s counts, sums, per-key and per-slot figures into ``target``."""
+    for f in fields(target):  # type: ignore[arg-type]
+        mine, theirs = getattr(target, f.name), getattr(other, f.name)
+        if isinstance(mine, Mean):
+            mine.add(theirs.count, theirs.total)
+        elif is_dataclass(mine) and not isinstance(mine, Period):
+            merge(mine, theirs)
+        elif isinstance(mine, int) and not isinstance(mine, bool):
+            setattr(target, f.name, mine + theirs)
+        elif isinstance(mine, dict):
+            for key, value in theirs.items():
+                if isinstance(value, int):
+                    mine[key] = mine.get(key, 0) + value
+                elif key in mine:
+                    merge(mine[key], value)
+                else:
+                    mine[key] = value
+        elif isinstance(mine, list) and mine and isinstance(mine[0], int):
+            setattr(target, f.name, [a + b for a, b in zip(mine, theirs, strict=True)])
+        elif isinstance(mine, list):
+            mine.extend(theirs)  # day rows of consecutive segments
+    return target

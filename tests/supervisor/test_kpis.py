@@ -95,7 +95,12 @@ def test_call_kpis_by_hand(app, calls):
     assert traffic.by_weekday == [4, 3, 0, 0, 0, 0, 0]
     monday, tuesday = traffic.days
     # Monday: 4 calls, queued c1 c2 c3, abandoned c3, within target c1.
-    assert (monday.day, monday.calls, monday.queued, monday.abandoned) == (date(2026, 3, 2), 4, 3, 1)
+    assert (monday.day, monday.calls, monday.queued, monday.abandoned) == (
+        date(2026, 3, 2),
+        4,
+        3,
+        1,
+    )
     assert monday.answered_within_target == 1
     # Tuesday: 3 calls, queued c6 only.
     assert (tuesday.calls, tuesday.queued, tuesday.abandoned, tuesday.answered_within_target) == (
@@ -229,7 +234,11 @@ def test_ticket_kpis_by_hand(app, tickets):
     assert ansan.first_response.value == pytest.approx(1800)
     assert (ansan.follow_ups_due, ansan.follow_ups_done) == (1, 0)
     unrouted = per_center["-"]
-    assert (unrouted.tickets, unrouted.callbacks_requested, unrouted.callbacks_returned) == (2, 2, 1)
+    assert (unrouted.tickets, unrouted.callbacks_requested, unrouted.callbacks_returned) == (
+        2,
+        2,
+        1,
+    )
 
     # casting: T1 created (T7 is outside the period) but both follow-ups count: 2 of 2.
     casting = per_topic["casting"]
