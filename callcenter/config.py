@@ -206,4 +206,20 @@ def load_settings(env: Mapping[str, str], instance_path: str | os.PathLike[str])
             "STUCK_AFTER_SECONDS", env.get("STUCK_AFTER_SECONDS", "900"), minimum=1
         ),
         "SESSION_HOURS": parse_int("SESSION_HOURS", env.get("SESSION_HOURS", "9"), minimum=1),
+        # Sign-in brute-force limits: per account (lockout) and per client address (Redis).
+        "LOGIN_MAX_FAILURES": parse_int(
+            "LOGIN_MAX_FAILURES", env.get("LOGIN_MAX_FAILURES", "5"), minimum=1
+        ),
+        "LOGIN_LOCK_MINUTES": parse_int(
+            "LOGIN_LOCK_MINUTES", env.get("LOGIN_LOCK_MINUTES", "15"), minimum=1
+        ),
+        "LOGIN_IP_MAX_FAILURES": parse_int(
+            "LOGIN_IP_MAX_FAILURES", env.get("LOGIN_IP_MAX_FAILURES", "20"), minimum=1
+        ),
+        "LOGIN_IP_WINDOW_MINUTES": parse_int(
+            "LOGIN_IP_WINDOW_MINUTES", env.get("LOGIN_IP_WINDOW_MINUTES", "15"), minimum=1
+        ),
+        "SESSION_COOKIE_SECURE": production,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
     }
