@@ -55,6 +55,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
 
+    from callcenter.supervisor.views import bp as supervisor_bp
+
+    app.register_blueprint(supervisor_bp)
+
 
 def register_commands(app: Flask) -> None:
     """`flask` commands: db, seed, worker, serve, tickets, ..."""

@@ -27,6 +27,8 @@ class Call(Base):
         Index("ix_calls_started_at", "started_at"),
         Index("ix_calls_from_number", "from_number"),
         Index("ix_calls_outcome_started", "outcome", "started_at"),
+        # Covers the supervisor call log's page of ids in time order, caller-digit search too.
+        Index("ix_calls_started_id_from", "started_at", "id", "from_number"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -108,7 +108,9 @@ def audit_log() -> ResponseReturnValue:
         errors.append("date")
         start = end = None
     if start or end:
-        begin, after = Period(start or date(2000, 1, 1), end or date(2999, 12, 31), timezone).utc_bounds()
+        begin, after = Period(
+            start or date(2000, 1, 1), end or date(2999, 12, 31), timezone
+        ).utc_bounds()
         query = query.where(AuditLog.created_at >= begin, AuditLog.created_at < after)
     before = request.args.get("before", type=int)
     if before:
@@ -116,7 +118,9 @@ def audit_log() -> ResponseReturnValue:
     entries = list(session.scalars(query.order_by(AuditLog.id.desc()).limit(AUDIT_PAGE + 1)))
     more = len(entries) > AUDIT_PAGE
     entries = entries[:AUDIT_PAGE]
-    args = {k: v for k, v in request.args.items() if k not in ("before", "page") and v}
+    args: dict[str, Any] = {
+        k: v for k, v in request.args.items() if k not in ("before", "page") and v
+    }
     page = request.args.get("page", 1, type=int) or 1
     return render_template(
         "supervisor/audit.html",

@@ -1,10 +1,11 @@
-"""The dashboard's KPIs for any period: whole past months cached, the edges computed live.
+"""The dashboard's KPIs for any period: settled months and days cached, the rest live.
 
 A year of 100,000 calls is too many rows to aggregate on every page view (SQLite needs
 ~0.3 s per scan on this class of machine), and the KPIs add up: so a period is cut into
-whole calendar months that ended before yesterday — cached in Redis — and the days at
-either end, always computed. Call figures of a past month no longer change (cached for
-hours); ticket figures still move as old tickets get resolved and followed up (minutes).
+whole calendar months and single days that ended before yesterday — each cached in
+Redis — and a live tail (yesterday and today), always computed. Call figures of a settled
+piece no longer change (cached for hours); ticket figures still move as old tickets get
+resolved and followed up (cached for minutes). ``warm`` refills the cache from the worker.
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ from __future__ import annotations
 import pickle
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from redis.exceptions import RedisError
 from sqlalchemy.orm import Session
 
+from callcenter.jobs import SWEEPS
 from callcenter.supervisor.kpis import (
     CallKpis,
     Period,
@@ -55,23 +57,29 @@ class Dashboard:
     tickets: TicketKpis
     per_center: dict[str, TicketKpis]
     per_topic: dict[str, TicketKpis]
-    cached_months: int = 0
+    cached_pieces: int = 0
 
 
 def segments(period: Period, today: date) -> list[tuple[Period, bool]]:
-    """Consecutive pieces of the period; True marks a whole month that ended before yesterday."""
+    """Consecutive pieces of the period; True marks a settled piece that may be cached.
+
+    Settled means it ended before yesterday (every call of it has ended): a whole calendar
+    month inside the period, or else a single day. Yesterday and today form one live piece.
+    """
+    settled_until = today - timedelta(days=2)
     pieces: list[tuple[Period, bool]] = []
     day = period.start
     while day <= period.end:
         month_end = (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-        whole = day.day == 1 and month_end <= period.end and month_end < today - timedelta(days=1)
-        end = min(month_end, period.end)
-        piece = Period(day, end, period.timezone)
-        if pieces and not whole and not pieces[-1][1]:
-            pieces[-1] = (Period(pieces[-1][0].start, end, period.timezone), False)
+        if day.day == 1 and month_end <= min(period.end, settled_until):
+            pieces.append((Period(day, month_end, period.timezone), True))
+            day = month_end + timedelta(days=1)
+        elif day <= settled_until:
+            pieces.append((Period(day, day, period.timezone), True))
+            day += timedelta(days=1)
         else:
-            pieces.append((piece, whole))
-        day = end + timedelta(days=1)
+            pieces.append((Period(day, period.end, period.timezone), False))
+            break
     return pieces
 
 
@@ -103,7 +111,8 @@ def build_dashboard(
     hits = 0
     for piece, whole in segments(period, today):
         store = cache if whole else None
-        key = f"supervisor:kpi:v{CACHE_VERSION}:{piece.timezone}:{piece.start:%Y-%m}"
+        span = f"{piece.start:%Y-%m}" if piece.start != piece.end else f"{piece.start}"
+        key = f"supervisor:kpi:v{CACHE_VERSION}:{piece.timezone}:{span}"
 
         def calls_part(p: Period = piece) -> tuple[CallKpis, Traffic, TranscriptionKpis]:
             return (*call_kpis(session, p), recording_kpis(session, p))
@@ -122,6 +131,33 @@ def build_dashboard(
         result = part if result is None else merge(result, part)
     assert result is not None  # a period has at least one day
     result.period = period
-    result.cached_months = hits
+    result.cached_pieces = hits
     result.transcription.backlog_now, result.transcription.oldest_backlog_seconds = backlog(session)
     return result
+
+
+WARM_MARK = "supervisor:kpi:warm"
+
+
+def warm(days: int = 366) -> None:
+    """Refill the cache for the last ``days`` days; workers run this between jobs."""
+    from zoneinfo import ZoneInfo
+
+    from flask import current_app
+
+    from callcenter.db import db
+    from callcenter.redis_conn import get_redis
+
+    cache = get_redis()
+    if cache.get(WARM_MARK):
+        return  # warmed a few minutes ago
+    timezone = current_app.config["TIMEZONE"]
+    today = datetime.now(ZoneInfo(timezone)).date()
+    period = Period(today - timedelta(days=days - 1), today, timezone)
+    build_dashboard(db.session(), period, today, cache)
+    db.session.remove()
+    cache.set(WARM_MARK, b"1", ex=TICKETS_TTL // 2)
+
+
+if warm not in SWEEPS:
+    SWEEPS.append(warm)

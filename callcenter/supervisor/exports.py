@@ -40,7 +40,9 @@ def csv_lines(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[
     yield buffer.getvalue()
 
 
-def call_rows(session: Session, f: CallFilter, timezone: str) -> tuple[list[str], Iterator[list[Any]]]:
+def call_rows(
+    session: Session, f: CallFilter, timezone: str
+) -> tuple[list[str], Iterator[list[Any]]]:
     """Header and rows of the calls export (one row per call, its first ticket beside it)."""
     header = [
         t(f"sv.csv.{name}")

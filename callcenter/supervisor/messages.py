@@ -28,7 +28,10 @@ _M: dict[str, tuple[str, str]] = {
     "sv.filter.sort": ("정렬", "Sort"),
     "sv.filter.apply": ("적용", "Apply"),
     "sv.filter.reset": ("초기화", "Reset"),
-    "sv.filter.invalid": ("잘못된 조건은 무시했습니다: {fields}", "Ignored invalid filters: {fields}"),
+    "sv.filter.invalid": (
+        "잘못된 조건은 무시했습니다: {fields}",
+        "Ignored invalid filters: {fields}",
+    ),
     "sv.sort.newest": ("최신순", "Newest first"),
     "sv.sort.oldest": ("오래된순", "Oldest first"),
     "sv.sort.longest": ("통화 긴 순", "Longest first"),
@@ -117,7 +120,8 @@ _M: dict[str, tuple[str, str]] = {
     "sv.dash.definitions": (
         "포기율 = 대기 중 포기 ÷ 대기열 진입 (메뉴에서 끊은 통화는 따로 셉니다). "
         "서비스 수준 = 20초 안에 연결 ÷ 대기열 진입. 콜백 회신 = 콜백 접수의 첫 응대. "
-        "배정 시간 = 통화 종료부터 센터 배정까지. 사후 점검 완료율 = 기간 안 점검 예정일 중 완료 ÷ 도래.",
+        "배정 시간 = 통화 종료부터 센터 배정까지. "
+        "사후 점검 완료율 = 기간 안 점검 예정일 중 완료 ÷ 도래.",
         "Abandonment = abandoned in queue ÷ queued (menu hang-ups counted apart). "
         "Service level = answered within 20 s ÷ queued. Callback returned = first response "
         "to a callback ticket. Routing time = call end to routed ticket. Follow-up completion "
@@ -208,7 +212,10 @@ _M: dict[str, tuple[str, str]] = {
     "sv.queues.requeued": ("작업 {count}건을 다시 대기열에 넣었습니다.", "Requeued {count} jobs."),
     "sv.queues.nothing": ("다시 실행할 작업이 없습니다.", "Nothing to requeue."),
     "sv.queues.unknown": ("알 수 없는 대기열입니다.", "Unknown queue."),
-    "sv.queues.redis_down": ("Redis에 연결할 수 없습니다: {error}", "Redis is unreachable: {error}"),
+    "sv.queues.redis_down": (
+        "Redis에 연결할 수 없습니다: {error}",
+        "Redis is unreachable: {error}",
+    ),
     # CSV headers
     "sv.csv.started": ("통화 시각", "Started"),
     "sv.csv.call_sid": ("CallSid", "CallSid"),

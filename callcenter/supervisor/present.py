@@ -39,7 +39,9 @@ def duration(seconds: float | None) -> str:
         return f"{s}초" if ko else f"{s} s"
     if s < 3600:
         m, r = divmod(s, 60)
-        return (f"{m}분 {r}초" if ko else f"{m} min {r} s") if r else (f"{m}분" if ko else f"{m} min")
+        return (
+            (f"{m}분 {r}초" if ko else f"{m} min {r} s") if r else (f"{m}분" if ko else f"{m} min")
+        )
     if s < 2 * 86400:
         h, r = divmod(s, 3600)
         return f"{h}시간 {r // 60}분" if ko else f"{h} h {r // 60} min"

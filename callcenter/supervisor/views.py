@@ -7,6 +7,7 @@ also carries ``roles_required`` so that role tests over the URL map can read its
 from __future__ import annotations
 
 from collections.abc import Iterator
+from types import SimpleNamespace
 
 from flask import (
     Blueprint,
@@ -26,7 +27,7 @@ from werkzeug.exceptions import NotFound
 from callcenter.auth import protect_blueprint, roles_required
 from callcenter.db import db
 from callcenter.i18n import MESSAGES, t
-from callcenter.models import Call, Recording, Ticket
+from callcenter.models import Call, Recording
 from callcenter.supervisor import exports, messages  # noqa: F401  (registers the texts)
 from callcenter.supervisor.calllog import (
     COUNT_CAP,
@@ -53,20 +54,24 @@ SUPERVISOR_ROLES = ("supervisor", "admin")
 protect_blueprint(bp, *SUPERVISOR_ROLES)
 
 
-@bp.app_template_global("sv")
+@bp.context_processor
 def _helpers() -> dict[str, object]:
-    return {
-        "mask": mask_caller,
-        "duration": duration,
-        "percent": percent,
-        "center_name": center_name,
-        "topic_name": topic_name,
-        # A known text for prefix+key, else the key itself (actions and event kinds grow).
-        "label": lambda prefix, key: t(prefix + key) if prefix + key in MESSAGES else key,
-        "local": lambda moment, fmt="%Y-%m-%d %H:%M:%S": local(
-            moment, current_app.config["TIMEZONE"], fmt
-        ),
-    }
+    """``sv.*`` in the supervisor templates: masking and formatting helpers."""
+    return {"sv": SimpleNamespace(**_HELPERS)}
+
+
+_HELPERS: dict[str, object] = {
+    "mask": mask_caller,
+    "duration": duration,
+    "percent": percent,
+    "center_name": center_name,
+    "topic_name": topic_name,
+    # A known text for prefix+key, else the key itself (actions and event kinds grow).
+    "label": lambda prefix, key: t(prefix + key) if prefix + key in MESSAGES else key,
+    "local": lambda moment, fmt="%Y-%m-%d %H:%M:%S": local(
+        moment, current_app.config["TIMEZONE"], fmt
+    ),
+}
 
 
 def current_filter() -> CallFilter:
@@ -93,13 +98,16 @@ def calls() -> ResponseReturnValue:
     f = current_filter()
     timezone = current_app.config["TIMEZONE"]
     session = db.session()
-    rows, next_cursor = load_page(session, f, timezone, request.args.get("after"))
+    cursor = request.args.get("after")
+    rows, next_cursor = load_page(session, f, timezone, cursor)
     page = max(1, request.args.get("page", 1, type=int) or 1)
     return render_template(
         "supervisor/calls.html",
         f=f,
         rows=rows,
-        total=capped_count(session, f, timezone),
+        total=capped_count(
+            session, f, timezone, first_page=None if cursor or next_cursor else len(rows)
+        ),
         cap=COUNT_CAP,
         page=page,
         next_url=url_for("supervisor.calls", **f.args(), after=next_cursor, page=page + 1)
@@ -138,7 +146,9 @@ def call(call_id: int) -> ResponseReturnValue:
         tickets=item.tickets,
         ticket_for_recording=ticket_for_recording,
         audio_endpoint=audio_endpoint if audio_endpoint in current_app.view_functions else None,
-        ticket_endpoint="console.ticket" if "console.ticket" in current_app.view_functions else None,
+        ticket_endpoint="console.ticket"
+        if "console.ticket" in current_app.view_functions
+        else None,
     )
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 03:08:12.346102
+Create Date: 2026-11-27 03:20:32.652559
 """
 
 from collections.abc import Sequence
@@ -46,6 +46,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_calls_from_number', ['from_number'], unique=False)
         batch_op.create_index('ix_calls_outcome_started', ['outcome', 'started_at'], unique=False)
         batch_op.create_index('ix_calls_started_at', ['started_at'], unique=False)
+        batch_op.create_index('ix_calls_started_id_from', ['started_at', 'id', 'from_number'], unique=False)
 
     op.create_table('centers',
     sa.Column('code', sa.String(length=20), nullable=False),
@@ -258,6 +259,7 @@ def downgrade() -> None:
     op.drop_table('institutes')
     op.drop_table('centers')
     with op.batch_alter_table('calls', schema=None) as batch_op:
+        batch_op.drop_index('ix_calls_started_id_from')
         batch_op.drop_index('ix_calls_started_at')
         batch_op.drop_index('ix_calls_outcome_started')
         batch_op.drop_index('ix_calls_from_number')

@@ -33,21 +33,31 @@ def assert_same(a, b):
         assert a == b
 
 
-def test_segments_cache_only_whole_past_months():
+def test_segments_cache_settled_months_and_days_only():
     period = Period(date(2026, 1, 15), date(2026, 4, 10))
     pieces = segments(period, today=date(2026, 4, 12))
-    assert [(p.start, p.end, whole) for p, whole in pieces] == [
-        (date(2026, 1, 15), date(2026, 1, 31), False),
+    spans = [(p.start, p.end, settled) for p, settled in pieces]
+    # 17 single days of January, whole February and March, then 10 single days of April
+    # (10 April ended before yesterday, 11 April).
+    assert spans[0] == (date(2026, 1, 15), date(2026, 1, 15), True)
+    assert spans[17:19] == [
         (date(2026, 2, 1), date(2026, 2, 28), True),
         (date(2026, 3, 1), date(2026, 3, 31), True),
-        (date(2026, 4, 1), date(2026, 4, 10), False),
     ]
-    # March 31 is yesterday when today is 1 April: still moving, so computed live.
+    assert spans[-1] == (date(2026, 4, 10), date(2026, 4, 10), True)
+    assert len(spans) == 17 + 2 + 10
+    # Today 1 April: 31 March is yesterday, still moving; March cannot be cached whole.
     pieces = segments(Period(date(2026, 3, 1), date(2026, 4, 1)), today=date(2026, 4, 1))
-    assert [whole for _, whole in pieces] == [False]
+    assert len(pieces) == 31
+    assert all(settled for _, settled in pieces[:30])
+    assert (pieces[-1][0].start, pieces[-1][0].end, pieces[-1][1]) == (
+        date(2026, 3, 31),
+        date(2026, 4, 1),
+        False,
+    )
 
 
-def test_cached_months_add_up_to_the_whole_period(app):
+def test_cached_pieces_add_up_to_the_whole_period(app):
     period = Period(date(2026, 1, 10), date(2026, 3, 20))
     today = date(2026, 4, 1)
     with app.app_context():
@@ -60,7 +70,8 @@ def test_cached_months_add_up_to_the_whole_period(app):
         cache = Redis.from_url(app.config["REDIS_URL"])
         cold = build_dashboard(db.session(), period, today, cache)
         warm = build_dashboard(db.session(), period, today, cache)
-    assert (cold.cached_months, warm.cached_months) == (0, 1)  # February is whole and past
+    # 22 days of January, February whole, 20 days of March: all settled by 1 April.
+    assert (cold.cached_pieces, warm.cached_pieces) == (0, 22 + 1 + 20)
     for board in (cold, warm):
         assert_same(board.calls, calls)
         assert_same(board.traffic, traffic)
