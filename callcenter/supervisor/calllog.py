@@ -210,16 +210,15 @@ class CallRow:
 
     call: Call
     ticket: Ticket | None = None
-    path: list[str] = field(default_factory=list)
+    path: list[tuple[str, str]] = field(default_factory=list)
 
 
-def menu_path(events: list[CallEvent]) -> list[str]:
-    """The caller's answers in order: menu keys or words, then the region answer."""
-    steps = []
-    for event in events:
-        answer = event.digits or (f"“{event.speech}”" if event.speech else "…")
-        steps.append(answer if event.kind == "menu" else f"{event.kind}:{answer}")
-    return steps
+def menu_path(events: list[CallEvent]) -> list[tuple[str, str]]:
+    """The caller's answers in order as (kind, answer): menu keys or words, the region."""
+    return [
+        (event.kind, event.digits or (f"“{event.speech}”" if event.speech else "…"))
+        for event in events
+    ]
 
 
 def load_page(

@@ -19,7 +19,7 @@ def weekday_names() -> list[str]:
 def charts_for(board: Dashboard) -> dict[str, Markup]:
     """SVG charts keyed by name; each titled and described in the current language."""
     days = board.traffic.days
-    every = max(1, len(days) // 8)
+    every = max(1, len(days) // 14)
     hours = [str(h) for h in range(24)]
     by_center = sorted(board.per_center.items(), key=lambda kv: -kv[1].tickets)
     daily_desc = t(
@@ -39,6 +39,8 @@ def charts_for(board: Dashboard) -> dict[str, Markup]:
             title=t("sv.chart.daily"),
             desc=daily_desc,
             label_every=every,
+            width=1100,
+            height=260,
         ),
         "hourly": bar_chart(
             "chart-hourly",

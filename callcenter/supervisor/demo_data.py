@@ -121,7 +121,7 @@ def _demo_operators(session: Session) -> dict[str, int]:
     """One demo operator per center (cannot sign in: no usable password); id by center."""
     ids: dict[str, int] = {}
     for center in reference.centers():
-        username = f"demo-{center.code.lower()}"
+        username = f"demo_{center.code.lower()}"
         user = session.scalars(select(User).where(User.username == username)).first()
         if user is None:
             user = User(

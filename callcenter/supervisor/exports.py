@@ -40,6 +40,19 @@ def csv_lines(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[
     yield buffer.getvalue()
 
 
+def _streamed(session: Session, query: Any) -> Iterator[Any]:
+    """Rows of ``query`` in batches; the session is closed when the stream ends.
+
+    The response is streamed after the request's own teardown has already removed its
+    session, so this one must give its connection back itself (PostgreSQL would otherwise
+    keep it idle in a transaction).
+    """
+    try:
+        yield from session.execute(query)
+    finally:
+        session.close()
+
+
 def call_rows(
     session: Session, f: CallFilter, timezone: str
 ) -> tuple[list[str], Iterator[list[Any]]]:
@@ -74,7 +87,7 @@ def call_rows(
             .execution_options(yield_per=BATCH)
         )
         last_call = None
-        for call, ticket in session.execute(query):
+        for call, ticket in _streamed(session, query):
             if call.id == last_call:
                 continue  # a second ticket of the same call: the first one stands for it
             last_call = call.id
@@ -134,7 +147,7 @@ def ticket_rows(
             .order_by(Ticket.created_at.desc(), Ticket.id.desc())
             .execution_options(yield_per=BATCH)
         )
-        for ticket, text in session.execute(query):
+        for ticket, text in _streamed(session, query):
             yield [
                 ticket.number,
                 local(ticket.created_at, timezone),

@@ -140,7 +140,7 @@ class TicketKpis:
     routed: int = 0
     needs_review: int = 0
     resolved: int = 0
-    routing_delay: Mean = field(default_factory=Mean)  # call end → ticket routed
+    routing_delay: Mean = field(default_factory=Mean)  # call end → routed (recorded kinds)
     first_response: Mean = field(default_factory=Mean)  # created → first operator action
     resolution: Mean = field(default_factory=Mean)  # created → resolved
     callbacks_requested: int = 0
@@ -273,7 +273,10 @@ def ticket_kpis(
         yield per_center[center or "-"]
         yield per_topic[topic or "-"]
 
-    routed_after_call = and_(Ticket.routed_at.is_not(None), Call.ended_at.is_not(None))
+    # Recorded requests only: a callback request is routed while its call is still going.
+    routed_after_call = and_(
+        Ticket.kind != "callback", Ticket.routed_at.is_not(None), Call.ended_at.is_not(None)
+    )
     responded = Ticket.first_response_at.is_not(None)
     resolved = Ticket.resolved_at.is_not(None)
     callback = Ticket.kind == "callback"

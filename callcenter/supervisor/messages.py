@@ -47,6 +47,7 @@ _M: dict[str, tuple[str, str]] = {
     "sv.col.topic": ("분야", "Topic"),
     "sv.col.day": ("날짜", "Day"),
     "sv.col.hour": ("시", "Hour"),
+    "sv.path.region": ("지역", "region"),
     "sv.export.calls": ("통화 CSV 내려받기", "Download calls (CSV)"),
     "sv.export.tickets": ("접수 CSV 내려받기", "Download tickets (CSV)"),
     "sv.pager.label": ("쪽 이동", "Pages"),

@@ -174,7 +174,16 @@ def tickets(app):
             first_response_at=utc(3, 5, 31),
             follow_up_on=date(2026, 3, 4),
         )
-        add_ticket("T5", utc(3, 6, 0), kind="callback", first_response_at=utc(3, 8, 0))  # 2 h
+        call_c = add_call("tc", utc(3, 5, 50), "callback", 600)  # ends 06:00:10
+        db.session.flush()
+        add_ticket(  # 2 h to return; routed during its call, so no call-end-to-routing time
+            "T5",
+            utc(3, 6, 0),
+            call_id=call_c.id,
+            kind="callback",
+            routed_at=utc(3, 6, 0),
+            first_response_at=utc(3, 8, 0),
+        )
         add_ticket("T6", utc(3, 7, 0), kind="callback")  # not returned
         add_ticket(  # t7: created before the period, but its follow-up falls in it (done)
             "T7",
@@ -193,8 +202,9 @@ def test_ticket_kpis_by_hand(app, tickets):
         overall, per_center, per_topic = ticket_kpis(db.session, PERIOD, today=date(2026, 3, 3))
     # Created in the period: T1..T6 = 6 (T7 was created on Sunday 23:00 KST).
     assert overall.tickets == 6
-    assert (overall.routed, overall.needs_review, overall.resolved) == (2, 1, 1)
-    # Call end → routed: T1 01:00→01:02 = 120 s, T2 03:01→03:06 = 300 s; mean 210 s.
+    assert (overall.routed, overall.needs_review, overall.resolved) == (3, 1, 1)
+    # Call end → routed: T1 01:00→01:02 = 120 s, T2 03:01→03:06 = 300 s; mean 210 s
+    # (T5, a callback request, was routed before its call ended and is left out).
     assert overall.routing_delay.count == 2
     assert overall.routing_delay.value == pytest.approx(210)
     # First response: T1 00:59→02:00 = 3660 s, T2 03:00→03:30 = 1800, T4 1800, T5 7200;
