@@ -87,6 +87,7 @@ class Recording(Base):
     __table_args__ = (
         Index("ix_recordings_status_updated", "status", "updated_at"),
         Index("ix_recordings_call_id", "call_id"),  # a call's recordings on its timeline page
+        Index("ix_recordings_created_at", "created_at"),  # transcription KPIs by period
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

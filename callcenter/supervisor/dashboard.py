@@ -11,7 +11,6 @@ resolved and followed up (cached for minutes). ``warm`` refills the cache from t
 from __future__ import annotations
 
 import pickle
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
@@ -39,11 +38,15 @@ TICKETS_TTL = 10 * 60
 
 
 class Cache(Protocol):
-    """The two Redis commands the cache needs."""
+    """The Redis commands the cache needs."""
 
     def get(self, name: str) -> Any: ...
 
     def set(self, name: str, value: bytes, ex: int | None = None) -> Any: ...
+
+    def mget(self, keys: list[str]) -> Any: ...
+
+    def pipeline(self, transaction: bool = True) -> Any: ...
 
 
 @dataclass
@@ -83,52 +86,68 @@ def segments(period: Period, today: date) -> list[tuple[Period, bool]]:
     return pieces
 
 
-def _cached(
-    cache: Cache | None, key: str, ttl: int, compute: Callable[[], Any]
-) -> tuple[Any, bool]:
-    """(value, came from cache); Redis trouble only costs the speed-up, never the page."""
-    if cache is not None:
-        try:
-            blob = cache.get(key)
-            if blob is not None:
-                return pickle.loads(blob), True  # our own values, written just below
-        except (RedisError, OSError, pickle.UnpicklingError):
-            pass
-    value = compute()
-    if cache is not None:
-        try:
-            cache.set(key, pickle.dumps(value), ex=ttl)
-        except (RedisError, OSError):
-            pass
-    return value, False
+def _fetch(cache: Cache | None, keys: list[str]) -> dict[str, Any]:
+    """Cached values by key, in one round trip; Redis trouble only costs the speed-up."""
+    if cache is None or not keys:
+        return {}
+    try:
+        blobs = cache.mget(keys)
+        # Our own values, written by _store below.
+        return {k: pickle.loads(b) for k, b in zip(keys, blobs, strict=True) if b is not None}
+    except (RedisError, OSError, pickle.UnpicklingError):
+        return {}
+
+
+def _store(cache: Cache | None, values: dict[str, tuple[bytes, int]]) -> None:
+    if cache is None or not values:
+        return
+    try:
+        pipe = cache.pipeline(transaction=False)
+        for key, (blob, ttl) in values.items():
+            pipe.set(key, blob, ex=ttl)
+        pipe.execute()
+    except (RedisError, OSError):
+        pass
 
 
 def build_dashboard(
     session: Session, period: Period, today: date, cache: Cache | None = None
 ) -> Dashboard:
-    """All KPIs of the period, from cached months and live edges."""
+    """All KPIs of the period, from cached settled pieces and a live tail."""
+    pieces = segments(period, today)
+    keys = []
+    for piece, _ in pieces:
+        span = f"{piece.start:%Y-%m}" if piece.start != piece.end else f"{piece.start}"
+        keys.append(f"supervisor:kpi:v{CACHE_VERSION}:{piece.timezone}:{span}")
+    found = _fetch(
+        cache,
+        [
+            k + part
+            for k, (_, s) in zip(keys, pieces, strict=True)
+            if s
+            for part in (":calls", ":tickets")
+        ],
+    )
+    # Pickled at once: merging below adds later pieces into the first piece's objects.
+    fresh: dict[str, tuple[bytes, int]] = {}
     result: Dashboard | None = None
     hits = 0
-    for piece, whole in segments(period, today):
-        store = cache if whole else None
-        span = f"{piece.start:%Y-%m}" if piece.start != piece.end else f"{piece.start}"
-        key = f"supervisor:kpi:v{CACHE_VERSION}:{piece.timezone}:{span}"
-
-        def calls_part(p: Period = piece) -> tuple[CallKpis, Traffic, TranscriptionKpis]:
-            return (*call_kpis(session, p), recording_kpis(session, p))
-
-        def tickets_part(
-            p: Period = piece,
-        ) -> tuple[TicketKpis, dict[str, TicketKpis], dict[str, TicketKpis]]:
-            return ticket_kpis(session, p, today)
-
-        (calls, traffic, recordings), hit = _cached(store, key + ":calls", CALLS_TTL, calls_part)
-        (overall, per_center, per_topic), _ = _cached(
-            store, key + ":tickets", TICKETS_TTL, tickets_part
-        )
-        hits += hit
-        part = Dashboard(period, calls, traffic, recordings, overall, per_center, per_topic)
+    for (piece, settled), key in zip(pieces, keys, strict=True):
+        calls = found.get(key + ":calls")
+        if calls is None:
+            calls = (*call_kpis(session, piece), recording_kpis(session, piece))
+            if settled:
+                fresh[key + ":calls"] = (pickle.dumps(calls), CALLS_TTL)
+        else:
+            hits += 1
+        tickets = found.get(key + ":tickets")
+        if tickets is None:
+            tickets = ticket_kpis(session, piece, today)
+            if settled:
+                fresh[key + ":tickets"] = (pickle.dumps(tickets), TICKETS_TTL)
+        part = Dashboard(period, *calls, *tickets)
         result = part if result is None else merge(result, part)
+    _store(cache, fresh)
     assert result is not None  # a period has at least one day
     result.period = period
     result.cached_pieces = hits

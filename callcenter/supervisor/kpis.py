@@ -384,16 +384,22 @@ def recording_kpis(session: Session, period: Period) -> TranscriptionKpis:
     return kpis
 
 
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def merge(target: T, other: T) -> T:
     """Add ``other``'s counts, sums, per-key and per-slot figures into ``target``."""
-    for f in fields(target):  # type: ignore[arg-type]
-        mine, theirs = getattr(target, f.name), getattr(other, f.name)
+    names = _FIELDS.get(type(target))
+    if names is None:
+        names = _FIELDS[type(target)] = tuple(f.name for f in fields(target))  # type: ignore[arg-type]
+    for name in names:
+        mine, theirs = getattr(target, name), getattr(other, name)
         if isinstance(mine, Mean):
             mine.add(theirs.count, theirs.total)
         elif is_dataclass(mine) and not isinstance(mine, Period):
             merge(mine, theirs)
         elif isinstance(mine, int) and not isinstance(mine, bool):
-            setattr(target, f.name, mine + theirs)
+            setattr(target, name, mine + theirs)
         elif isinstance(mine, dict):
             for key, value in theirs.items():
                 if isinstance(value, int):
@@ -403,7 +409,7 @@ def merge(target: T, other: T) -> T:
                 else:
                     mine[key] = value
         elif isinstance(mine, list) and mine and isinstance(mine[0], int):
-            setattr(target, f.name, [a + b for a, b in zip(mine, theirs, strict=True)])
+            setattr(target, name, [a + b for a, b in zip(mine, theirs, strict=True)])
         elif isinstance(mine, list):
             mine.extend(theirs)  # day rows of consecutive segments
     return target

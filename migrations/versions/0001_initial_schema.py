@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 03:20:32.652559
+Create Date: 2026-11-27 03:47:42.326697
 """
 
 from collections.abc import Sequence
@@ -117,6 +117,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('recordings', schema=None) as batch_op:
         batch_op.create_index('ix_recordings_call_id', ['call_id'], unique=False)
+        batch_op.create_index('ix_recordings_created_at', ['created_at'], unique=False)
         batch_op.create_index('ix_recordings_status_updated', ['status', 'updated_at'], unique=False)
 
     op.create_table('users',
@@ -247,6 +248,7 @@ def downgrade() -> None:
     op.drop_table('users')
     with op.batch_alter_table('recordings', schema=None) as batch_op:
         batch_op.drop_index('ix_recordings_status_updated')
+        batch_op.drop_index('ix_recordings_created_at')
         batch_op.drop_index('ix_recordings_call_id')
 
     op.drop_table('recordings')
