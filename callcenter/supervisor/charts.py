@@ -59,6 +59,17 @@ def _y_axis(
     return parts
 
 
+def _x_label(x: float, bottom: int, label: str) -> str:
+    return (
+        f'<text x="{x:.1f}" y="{bottom + 16}" text-anchor="middle" font-size="11" '
+        f'fill="#3f3f46">{escape(label)}</text>'
+    )
+
+
+def _baseline(left: int, right: int, bottom: int) -> str:
+    return f'<line x1="{left}" x2="{right}" y1="{bottom}" y2="{bottom}" stroke="#52525b" />'
+
+
 def bar_chart(
     chart_id: str,
     labels: Sequence[str],
@@ -85,11 +96,8 @@ def bar_chart(
             f'fill="{color}"><title>{escape(label)}: {escape(fmt(value))}</title></rect>'
         )
         if i % label_every == 0:
-            body.append(
-                f'<text x="{x + slot * 0.35:.1f}" y="{bottom + 16}" text-anchor="middle" '
-                f'font-size="11" fill="#3f3f46">{escape(label)}</text>'
-            )
-    body.append(f'<line x1="{left}" x2="{right}" y1="{bottom}" y2="{bottom}" stroke="#52525b" />')
+            body.append(_x_label(x + slot * 0.35, bottom, label))
+    body.append(_baseline(left, right, bottom))
     return _frame(chart_id, title, desc, width, height, body)
 
 
@@ -154,11 +162,8 @@ def line_chart(
             f'<text x="{left + n * 150 + 16}" y="14" font-size="12" fill="#27272a">'
             f"{escape(name)}</text>"
         )
-    for i, label in enumerate(labels):
-        if i % label_every == 0:
-            body.append(
-                f'<text x="{left + i * step:.1f}" y="{bottom + 16}" text-anchor="middle" '
-                f'font-size="11" fill="#3f3f46">{escape(label)}</text>'
-            )
-    body.append(f'<line x1="{left}" x2="{right}" y1="{bottom}" y2="{bottom}" stroke="#52525b" />')
+    body += [
+        _x_label(left + i * step, bottom, lb) for i, lb in enumerate(labels) if i % label_every == 0
+    ]
+    body.append(_baseline(left, right, bottom))
     return _frame(chart_id, title, desc, width, height, body)

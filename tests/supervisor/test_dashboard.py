@@ -80,3 +80,19 @@ def test_cached_pieces_add_up_to_the_whole_period(app):
         assert_same(board.per_topic, per_topic)
         assert [d.day for d in board.traffic.days][0] == date(2026, 1, 10)
         assert len(board.traffic.days) == 70
+
+
+def test_worker_sweep_warms_the_cache_once_per_interval(app):
+    from callcenter.jobs import SWEEPS
+    from callcenter.supervisor.dashboard import WARM_MARK, warm
+
+    assert warm in SWEEPS  # workers run it between jobs
+    with app.app_context():
+        cache = Redis.from_url(app.config["REDIS_URL"])
+        warm(days=40)
+        keys = {k.decode() for k in cache.scan_iter("supervisor:kpi:v*")}
+        # 40 days hold at least 10 settled pieces (single days or a whole month), 2 keys each.
+        assert len(keys) >= 2 * 10 and cache.get(WARM_MARK) == b"1"
+        cache.delete(*keys)
+        warm(days=40)  # marked as warm a moment ago: nothing recomputed
+        assert not list(cache.scan_iter("supervisor:kpi:v*"))
