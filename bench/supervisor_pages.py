@@ -36,6 +36,9 @@ def main() -> None:
     parser.add_argument("--database-url", default="sqlite:////tmp/bench_supervisor.sqlite3")
     parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL", ""))
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument(
+        "--analyze", action="store_true", help="ANALYZE first (data loaded by other means)"
+    )
     args = parser.parse_args()
 
     os.environ.update(APP_ENV="development", SECRET_KEY="bench", DATABASE_URL=args.database_url)
@@ -48,7 +51,7 @@ def main() -> None:
     from callcenter.models import Call, User
     from callcenter.redis_conn import get_redis
     from callcenter.supervisor.calllog import encode_cursor
-    from callcenter.supervisor.demo_data import generate
+    from callcenter.supervisor.demo_data import analyze, generate
 
     app = create_app({"WTF_CSRF_ENABLED": False})
     timezone = app.config["TIMEZONE"]
@@ -68,6 +71,8 @@ def main() -> None:
                 timezone=timezone,
             )
             db.session.commit()
+            analyze(db.session())
+            db.session.commit()
             print(f"demo-data: {args.calls - have:,} calls in {time.perf_counter() - began:.1f} s")
         if db.session.scalar(select(User).where(User.username == "bench_boss")) is None:
             create_user(
@@ -78,6 +83,9 @@ def main() -> None:
                 center_code=None,
                 language="ko",
             )
+            db.session.commit()
+        if args.analyze:
+            analyze(db.session())
             db.session.commit()
         total = db.session.scalar(select(func.count(Call.id)))
         deep = db.session.scalars(

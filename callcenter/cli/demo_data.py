@@ -26,7 +26,7 @@ from callcenter.db import db
 @with_appcontext
 def demo_data_command(calls: int, days: int, seed: int, end: datetime | None) -> None:
     """Write CALLS demo calls (events, recordings, Korean transcripts, tickets, audit rows)."""
-    from callcenter.supervisor.demo_data import DemoDataError, generate
+    from callcenter.supervisor.demo_data import DemoDataError, analyze, generate
 
     timezone = current_app.config["TIMEZONE"]
     last: date = end.date() if end else datetime.now(ZoneInfo(timezone)).date() - timedelta(days=1)
@@ -48,6 +48,8 @@ def demo_data_command(calls: int, days: int, seed: int, end: datetime | None) ->
     except DemoDataError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    analyze(db.session())
     db.session.commit()
     summary = ", ".join(f"{table}: {n:,}" for table, n in counts.rows.items())
     click.echo(f"데모 이력 생성 완료 (demo history written) in {time.perf_counter() - began:.1f} s")

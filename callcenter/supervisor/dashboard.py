@@ -110,44 +110,107 @@ def _store(cache: Cache | None, values: dict[str, tuple[bytes, int]]) -> None:
         pass
 
 
+def _key(piece: Period) -> str:
+    if piece.start == piece.end:
+        span = f"{piece.start}"
+    elif piece.start.day == 1 and piece.end == _month_end(piece.start):
+        span = f"{piece.start:%Y-%m}"
+    else:
+        span = f"{piece.start}..{piece.end}"
+    return f"supervisor:kpi:v{CACHE_VERSION}:{piece.timezone}:{span}"
+
+
+def _month_end(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def units(pieces: list[tuple[Period, bool]]) -> list[tuple[Period, bool, list[Period]]]:
+    """Runs of settled single days joined into one unit (cached as a whole, too)."""
+    out: list[tuple[Period, bool, list[Period]]] = []
+    for piece, settled in pieces:
+        last = out[-1] if out else None
+        joinable = settled and piece.start == piece.end
+        if last and joinable and last[1] and last[2][-1].start == last[2][-1].end:
+            days = [*last[2], piece]
+            out[-1] = (Period(last[0].start, piece.end, piece.timezone), True, days)
+        else:
+            out.append((piece, settled, [piece]))
+    return out
+
+
+class _Parts:
+    """Computes or fetches the partial KPIs of pieces; remembers what to write back."""
+
+    def __init__(self, session: Session, cache: Cache | None, today: date) -> None:
+        self.session, self.cache, self.today = session, cache, today
+        # Pickled at once: merging later adds other pieces into these very objects.
+        self.fresh: dict[str, tuple[bytes, int]] = {}
+
+    def compute(self, piece: Period, settled: bool) -> Dashboard:
+        """Query the database for one piece; settled pieces are kept for the cache."""
+        calls = (*call_kpis(self.session, piece), recording_kpis(self.session, piece))
+        tickets = ticket_kpis(self.session, piece, self.today)
+        if settled:
+            self.keep(_key(piece), calls, tickets)
+        return Dashboard(piece, *calls, *tickets)
+
+    def keep(self, key: str, calls: Any, tickets: Any) -> None:
+        """Write these parts back to the cache at the end."""
+        self.fresh[key + ":calls"] = (pickle.dumps(calls), CALLS_TTL)
+        self.fresh[key + ":tickets"] = (pickle.dumps(tickets), TICKETS_TTL)
+
+    def fetch(self, pieces: list[Period]) -> dict[Period, Dashboard]:
+        """The cached pieces among these, whole (both halves present) only."""
+        keys = [_key(p) + half for p in pieces for half in (":calls", ":tickets")]
+        found = _fetch(self.cache, keys)
+        out = {}
+        for piece in pieces:
+            calls, tickets = found.get(_key(piece) + ":calls"), found.get(_key(piece) + ":tickets")
+            if calls is not None and tickets is not None:
+                out[piece] = Dashboard(piece, *calls, *tickets)
+        return out
+
+    def assemble(self, unit: Period, days: list[Period]) -> Dashboard:
+        """A run of settled days from their own cache entries or the database."""
+        cached = self.fetch(days)
+        result: Dashboard | None = None
+        for day in days:
+            part = cached.get(day) or self.compute(day, settled=True)
+            result = part if result is None else merge(result, part)
+        assert result is not None
+        self.keep(
+            _key(unit),
+            (result.calls, result.traffic, result.transcription),
+            (result.tickets, result.per_center, result.per_topic),
+        )
+        result.period = unit
+        return result
+
+
 def build_dashboard(
     session: Session, period: Period, today: date, cache: Cache | None = None
 ) -> Dashboard:
-    """All KPIs of the period, from cached settled pieces and a live tail."""
-    pieces = segments(period, today)
-    keys = []
-    for piece, _ in pieces:
-        span = f"{piece.start:%Y-%m}" if piece.start != piece.end else f"{piece.start}"
-        keys.append(f"supervisor:kpi:v{CACHE_VERSION}:{piece.timezone}:{span}")
-    found = _fetch(
-        cache,
-        [
-            k + part
-            for k, (_, s) in zip(keys, pieces, strict=True)
-            if s
-            for part in (":calls", ":tickets")
-        ],
-    )
-    # Pickled at once: merging below adds later pieces into the first piece's objects.
-    fresh: dict[str, tuple[bytes, int]] = {}
+    """All KPIs of the period: cached months and runs of days, then the live tail.
+
+    A run of settled days is cached as a unit and as single days, so the usual views
+    (last 7, 30, 90 or 365 days) cost one cache read per month part once warm, and a run
+    that moved on by a day is rebuilt from its days rather than from the database.
+    """
+    parts = _Parts(session, cache, today)
+    plan = units(segments(period, today))
+    cached = parts.fetch([unit for unit, settled, _ in plan if settled])
     result: Dashboard | None = None
     hits = 0
-    for (piece, settled), key in zip(pieces, keys, strict=True):
-        calls = found.get(key + ":calls")
-        if calls is None:
-            calls = (*call_kpis(session, piece), recording_kpis(session, piece))
-            if settled:
-                fresh[key + ":calls"] = (pickle.dumps(calls), CALLS_TTL)
-        else:
+    for unit, settled, days in plan:
+        part = cached.get(unit)
+        if part is not None:
             hits += 1
-        tickets = found.get(key + ":tickets")
-        if tickets is None:
-            tickets = ticket_kpis(session, piece, today)
-            if settled:
-                fresh[key + ":tickets"] = (pickle.dumps(tickets), TICKETS_TTL)
-        part = Dashboard(period, *calls, *tickets)
+        elif settled and len(days) > 1:
+            part = parts.assemble(unit, days)
+        else:
+            part = parts.compute(unit, settled)
         result = part if result is None else merge(result, part)
-    _store(cache, fresh)
+    _store(cache, parts.fresh)
     assert result is not None  # a period has at least one day
     result.period = period
     result.cached_pieces = hits

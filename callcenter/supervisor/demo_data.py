@@ -272,6 +272,11 @@ def _save_counters(session: Session, counters: dict[date, int], days: set[date])
     session.flush()
 
 
+def analyze(session: Session) -> None:
+    """Refresh the planner's statistics after a bulk load (both SQLite and PostgreSQL)."""
+    session.execute(text("ANALYZE"))
+
+
 def _bump_sequences(session: Session) -> None:
     """PostgreSQL: explicit ids were inserted, so move each id sequence past them."""
     if session.get_bind().dialect.name != "postgresql":

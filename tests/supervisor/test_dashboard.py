@@ -70,8 +70,21 @@ def test_cached_pieces_add_up_to_the_whole_period(app):
         cache = Redis.from_url(app.config["REDIS_URL"])
         cold = build_dashboard(db.session(), period, today, cache)
         warm = build_dashboard(db.session(), period, today, cache)
-    # 22 days of January, February whole, 20 days of March: all settled by 1 April.
-    assert (cold.cached_pieces, warm.cached_pieces) == (0, 22 + 1 + 20)
+    # 22 days of January, February whole, 20 days of March: all settled by 1 April, so
+    # three units (two runs of days and a month) are read back whole the second time.
+    assert (cold.cached_pieces, warm.cached_pieces) == (0, 3)
+    with app.app_context():
+        # A day later the runs have moved: rebuilt from the cached single days, not the database.
+        shifted = Period(date(2026, 1, 11), date(2026, 3, 21))
+        moved = build_dashboard(db.session(), shifted, date(2026, 4, 1), cache)
+        again = build_dashboard(db.session(), shifted, date(2026, 4, 1), cache)
+        direct_calls, direct_traffic = call_kpis(db.session(), shifted)
+        direct_tickets = ticket_kpis(db.session(), shifted, today)[0]
+    for board in (moved, again):
+        assert_same(board.calls, direct_calls)
+        assert_same(board.traffic, direct_traffic)
+        assert_same(board.tickets, direct_tickets)
+    assert (moved.cached_pieces, again.cached_pieces) == (1, 3)  # February, then all three
     for board in (cold, warm):
         assert_same(board.calls, calls)
         assert_same(board.traffic, traffic)
