@@ -57,15 +57,22 @@ protect_blueprint(bp, *SUPERVISOR_ROLES)
 @bp.context_processor
 def _helpers() -> dict[str, object]:
     """``sv.*`` in the supervisor templates: masking and formatting helpers."""
-    return {"sv": SimpleNamespace(**_HELPERS)}
+    # Names looked up once per page in the page's language, not once per table cell.
+    centers = {c.code: center_name(c.code) for c in reference.centers()}
+    topics = {tp.code: topic_name(tp.code) for tp in reference.topics()}
+    return {
+        "sv": SimpleNamespace(
+            **_HELPERS,
+            center_name=lambda code: centers.get(code) or center_name(code),
+            topic_name=lambda code: topics.get(code) or topic_name(code),
+        )
+    }
 
 
 _HELPERS: dict[str, object] = {
     "mask": mask_caller,
     "duration": duration,
     "percent": percent,
-    "center_name": center_name,
-    "topic_name": topic_name,
     # A known text for prefix+key, else the key itself (actions and event kinds grow).
     "label": lambda prefix, key: t(prefix + key) if prefix + key in MESSAGES else key,
     "local": lambda moment, fmt="%Y-%m-%d %H:%M:%S": local(
