@@ -50,10 +50,13 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Web blueprints: health now; webhooks, console, supervisor and API as they land."""
-    from callcenter import auth, health
+    from callcenter import api, auth, console, health, voice
 
     app.register_blueprint(health.bp)
+    app.register_blueprint(voice.bp)
     app.register_blueprint(auth.bp)
+    app.register_blueprint(console.bp)
+    app.register_blueprint(api.bp)
 
     from callcenter.supervisor.views import bp as supervisor_bp
 

@@ -219,6 +219,10 @@ def load_settings(env: Mapping[str, str], instance_path: str | os.PathLike[str])
         "LOGIN_IP_WINDOW_MINUTES": parse_int(
             "LOGIN_IP_WINDOW_MINUTES", env.get("LOGIN_IP_WINDOW_MINUTES", "15"), minimum=1
         ),
+        # How often an open inbox asks for newly routed tickets.
+        "CONSOLE_POLL_SECONDS": parse_int(
+            "CONSOLE_POLL_SECONDS", env.get("CONSOLE_POLL_SECONDS", "10"), minimum=1
+        ),
         "SESSION_COOKIE_SECURE": production,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

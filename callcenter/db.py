@@ -70,8 +70,11 @@ def make_engine(url: str) -> Engine:
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
             # WAL lets the web process read while a worker writes; foreign keys on.
+            # synchronous=NORMAL is SQLite's advice for WAL: no fsync per commit (a power cut
+            # may lose the last commits, never corrupts); FULL cost ~8 ms per webhook here.
             cursor = dbapi_conn.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()

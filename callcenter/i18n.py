@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, has_request_context, session
+from flask import Flask, current_app, g, has_request_context, session
 
 LANGUAGES = ("ko", "en")
 DEFAULT_LANGUAGE = "ko"
@@ -36,13 +36,18 @@ def current_language() -> str:
     """The signed-in user's language, else the session's, else Korean."""
     if not has_request_context():
         return DEFAULT_LANGUAGE
+    cached: str | None = g.get("_language")
+    if cached is not None:
+        return cached
     from flask_login import current_user
 
     if current_user and current_user.is_authenticated:
         lang = getattr(current_user, "language", None)
     else:
         lang = session.get("lang")
-    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    # A page asks hundreds of times; the answer cannot change within one request.
+    g._language = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    return str(g._language)
 
 
 def t(msg_id: str, lang: str | None = None, **values: Any) -> str:

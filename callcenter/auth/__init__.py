@@ -71,6 +71,8 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     i18n.init_app(app)
 
+    # "/" sends people to their work: the inbox (which asks anonymous visitors to sign in).
+    app.add_url_rule("/", "index", lambda: redirect(home_url()))
     app.before_request(_expire_session)
     app.before_request(_check_csrf)
     app.context_processor(_layout_context)
@@ -123,8 +125,13 @@ def _nav_items() -> list[dict[str, Any]]:
     return items
 
 
+def role_label(role: str) -> str:
+    """A role's name in the current language (the code itself for an unknown role)."""
+    return i18n.t(f"role.{role}") if f"role.{role}" in i18n.MESSAGES else role
+
+
 def _layout_context() -> dict[str, Any]:
-    return {"nav_items": _nav_items, "home_url": home_url}
+    return {"nav_items": _nav_items, "home_url": home_url, "role_label": role_label}
 
 
 def _register_error_handlers(app: Flask) -> None:

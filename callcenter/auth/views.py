@@ -9,6 +9,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -106,6 +107,7 @@ def set_language() -> ResponseReturnValue:
     """Switch between Korean and English; kept on the user and in the session."""
     lang = request.form.get("lang", "")
     if lang in LANGUAGES:
+        g.pop("_language", None)
         session["lang"] = lang
         if current_user.is_authenticated:
             current_user.language = lang
