@@ -159,7 +159,7 @@ def generate(
     centers = center_table()
     now = datetime.combine(end + timedelta(days=1), time(), zone).astimezone(UTC)
     ids = _next_ids(session)
-    counters = {c.day: c.last for c in session.scalars(select(TicketCounter))}
+    counters = _ticket_counters(session)
     touched_days: set[date] = set()
     counts = DemoCounts()
     kr_holidays = korean_holidays(end, days)
@@ -176,6 +176,24 @@ def generate(
     _save_counters(session, counters, touched_days)
     _bump_sequences(session)
     return counts
+
+
+def _ticket_counters(session: Session) -> dict[date, int]:
+    """The last ticket number used per day: the counters, or the numbers themselves where
+    tickets were written without their counter (imports, test fixtures)."""
+    counters = {c.day: c.last for c in session.scalars(select(TicketCounter))}
+    day_part = func.substr(Ticket.number, 6, 8)
+    for day, last in session.execute(
+        select(day_part, func.max(Ticket.number))
+        .where(Ticket.number.like("1379-%"))
+        .group_by(day_part)
+    ):
+        try:
+            key = datetime.strptime(day, "%Y%m%d").date()
+            counters[key] = max(counters.get(key, 0), int(last[-4:]))
+        except ValueError:
+            continue
+    return counters
 
 
 def _sid(rng: random.Random, prefix: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import delete, func, select
@@ -81,8 +81,15 @@ def test_same_seed_same_history_and_no_second_copy(app):
 
 def test_real_tickets_continue_after_demo_numbers(app):
     with app.app_context():
+        # A ticket written without its day counter (an import) must not be numbered again.
+        db.session.add(
+            Ticket(number="1379-20260331-0007", created_at=datetime(2026, 3, 31, tzinfo=UTC))
+        )
+        db.session.commit()
         generate(db.session(), calls=200, seed=3, end=END, days=1, timezone="Asia/Seoul")
         db.session.commit()
         numbers = db.session.scalars(select(Ticket.number)).all()
+        assert len(numbers) == len(set(numbers)) > 100
+        assert "1379-20260331-0008" in numbers  # the demo went on after the imported 0007
         last = max(int(n.rsplit("-", 1)[1]) for n in numbers)
         assert next_ticket_number(db.session(), END) == f"1379-20260331-{last + 1:04d}"
