@@ -2,40 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from callcenter.console.present import mask_number
 from callcenter.i18n import current_language, t
 from routing import reference
 
-MASK = "•"
-
-
-PLAIN_NUMBER = re.compile(r"\+?[0-9]{5,}")
-
-
-def mask_caller(number: str | None) -> str:
-    """Every digit but the last four hidden: +821012345678 → +82••••••5678; text unchanged."""
-    number = number or ""
-    if PLAIN_NUMBER.fullmatch(number):  # the common E.164 case, fast for 100,000-row exports
-        head = "+82" if number.startswith("+82") else ("+" if number.startswith("+") else "")
-        body = number[len(head) :]
-        if len(body) > 4:
-            return head + MASK * (len(body) - 4) + body[-4:]
-    digits = sum(ch.isdigit() for ch in number)
-    if digits < 4:
-        return number
-    out, seen = [], 0
-    for ch in number:
-        if ch.isdigit():
-            seen += 1
-            # Keep the country code readable: it says nothing about who called.
-            keep = seen > digits - 4 or (number.startswith("+82") and seen <= 2)
-            out.append(ch if keep else MASK)
-        else:
-            out.append(ch)
-    return "".join(out)
+# Callers are masked exactly as the operator console masks them (all but the last 4 digits).
+mask_caller = mask_number
 
 
 def duration(seconds: float | None) -> str:

@@ -1,33 +1,23 @@
 """A supervisor in headless Chromium: filters the call log, opens a timeline, reads the
 dashboard's charts and downloads the CSV; an operator is refused. Screenshots are saved
-under test-artifacts/supervisor/."""
+under test-artifacts/ (supervisor-*.png)."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from werkzeug.serving import make_server
 
 from callcenter.db import db
 from callcenter.supervisor.demo_data import generate
 from tests.auth_helpers import PASSWORD, make_user
+from tests.browser_helpers import chromium, live_server, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "supervisor"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture
@@ -39,24 +29,15 @@ def base_url(app) -> Iterator[str]:
         db.session.commit()
     make_user(app, "boss", "supervisor", None)
     make_user(app, "kim", "operator", "INCHEON")
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
+    with live_server(app) as url:
+        yield url
 
 
 @pytest.fixture
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Any]:
     """Debian's Chromium driven by Playwright; never a downloaded browser."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 def sign_in(page, base_url: str, username: str) -> None:
@@ -68,8 +49,7 @@ def sign_in(page, base_url: str, username: str) -> None:
 
 
 def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    screenshot(page, f"supervisor-{name}")
 
 
 def test_supervisor_works_through_calls_dashboard_and_csv(base_url, browser):

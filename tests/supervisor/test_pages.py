@@ -182,7 +182,7 @@ def test_call_log_filters_search_sort_and_masks(app, calls):
     client = signed_in_client(app, "boss", "supervisor", None)
     page = client.get("/supervisor/calls").get_data(as_text=True)
     assert call_log_ids(page) == [calls["hung_up"], calls["abandoned"], calls["ticket"]]
-    assert "+82••••••5678" in page and "12345678" not in page  # caller masked
+    assert "•••-••••-5678" in page and "12345678" not in page  # caller masked
     text = re.sub(r"<[^>]+>", "", page)
     assert "“기술 상담” → 지역 1" in text  # the menu path: spoken, then the region key
     assert "3건" in page
@@ -247,7 +247,7 @@ def test_csv_exports_have_bom_korean_and_the_filter(app, calls):
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[0][0] == "통화 시각"
-    assert len(rows) == 2 and rows[1][8] == "접수" and rows[1][2] == "+82••••••5678"
+    assert len(rows) == 2 and rows[1][8] == "접수" and rows[1][2] == "•••-••••-5678"
     tickets = client.get("/supervisor/export/tickets.csv").data.decode("utf-8-sig")
     assert "금형 캐비티가 빨리 마모됩니다." in tickets and "1379-20260302-0001" in tickets
 
