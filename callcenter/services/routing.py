@@ -1,0 +1,149 @@
+"""Routing tickets: the pure ``routing`` package applied to tickets, as a job and for the console.
+
+``route_ticket`` and ``reroute_ticket`` flush; the job and the console request commit.
+The explanation stored in ``Ticket.routing`` is ``RoutingDecision.as_dict()`` plus who
+routed and when; an operator's re-routes are kept in its ``history`` and in the audit log.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session, scoped_session
+
+from callcenter.db import db
+from callcenter.models import AuditLog, Ticket, User, utcnow
+from routing.router import RoutingDecision, get_router
+
+JOB_PATH = "callcenter.services.routing.route_ticket_job"
+QUEUE = "routing"
+# Statuses at or before routing: routing may move these to 'routed'; later ones keep theirs.
+BEFORE_ROUTING = ("received", "transcribing", "needs_review", "routed")
+
+
+def job_id_for(ticket_id: int) -> str:
+    """The RQ job id of a ticket's routing (one per ticket)."""
+    return f"route-{ticket_id}"
+
+
+def ticket_text(ticket: Ticket) -> str:
+    """What the caller said: an operator's typed summary wins over the machine transcript."""
+    if ticket.summary and ticket.summary.strip():
+        return ticket.summary
+    recording = ticket.recording
+    transcript = recording.transcript if recording is not None else None
+    if transcript is not None and not transcript.no_speech:
+        return transcript.text or ""
+    return ""
+
+
+def _decide(ticket: Ticket, **overrides: Any) -> RoutingDecision:
+    return get_router().route(
+        ticket_text(ticket),
+        caller_number=ticket.caller_number or None,
+        ivr_region=ticket.region,
+        region_source=ticket.region_source,
+        menu_choice=ticket.menu_choice,
+        **overrides,
+    )
+
+
+def _apply(
+    ticket: Ticket, decision: RoutingDecision, *, by: str, history: list[dict[str, Any]]
+) -> dict[str, Any]:
+    now = utcnow()
+    record = decision.as_dict()
+    record.update(routed_by=by, routed_at=now.isoformat(), history=history)
+    ticket.topic_code = decision.topic
+    ticket.center_code = decision.center
+    ticket.institutes = [i["code"] for i in decision.institutes]
+    ticket.routing = record
+    if decision.location.known and not ticket.region:
+        ticket.region = decision.location.region
+        ticket.region_source = decision.location.source
+    ticket.routed_at = now
+    if ticket.status in BEFORE_ROUTING:
+        ticket.status = "routed"
+    return record
+
+
+def route_ticket(session: Session | scoped_session[Session], ticket: Ticket) -> None:
+    """Route the ticket automatically from its text, caller number, region and menu answer."""
+    decision = _decide(ticket)
+    history = list((ticket.routing or {}).get("history", []))
+    _apply(ticket, decision, by="auto", history=history)
+    session.flush()
+
+
+def route_ticket_job(ticket_id: int) -> dict[str, Any]:
+    """RQ job: reload the ticket, route it, commit. Idempotent; an operator's choice stands."""
+    ticket = db.session.get(Ticket, ticket_id)
+    if ticket is None:
+        return {"ticket_id": ticket_id, "status": "missing"}
+    if (ticket.routing or {}).get("routed_by", "auto") != "auto":
+        return {"ticket_id": ticket_id, "status": "kept_operator_routing"}
+    route_ticket(db.session, ticket)
+    db.session.commit()
+    return {
+        "ticket_id": ticket_id,
+        "status": ticket.status,
+        "topic": ticket.topic_code,
+        "center": ticket.center_code,
+    }
+
+
+def reroute_ticket(
+    session: Session | scoped_session[Session],
+    ticket: Ticket,
+    *,
+    user: User | None,
+    reason: str,
+    topic_code: str | None = None,
+    center_code: str | None = None,
+) -> None:
+    """An operator's re-route: new topic (center recomputed) and/or a chosen center, audited."""
+    if not reason or not reason.strip():
+        raise ValueError("재배정 사유를 입력해 주세요.")
+    if not topic_code and not center_code:
+        raise ValueError("새 주제나 센터 중 하나는 지정해 주세요.")
+    try:
+        decision = _decide(
+            ticket, topic=topic_code or ticket.topic_code or None, center_code=center_code or None
+        )
+    except (KeyError, ValueError) as exc:
+        raise ValueError(f"주제 또는 센터 코드가 올바르지 않습니다: {exc}") from None
+    before = {
+        "topic": ticket.topic_code,
+        "center": ticket.center_code,
+        "institutes": list(ticket.institutes or []),
+    }
+    who = user.username if user is not None else None
+    entry = {
+        "at": utcnow().isoformat(),
+        "by": who,
+        "reason": reason.strip(),
+        "before": before,
+        "after": {"topic": decision.topic, "center": decision.center},
+    }
+    history = [*(ticket.routing or {}).get("history", []), entry]
+    _apply(ticket, decision, by=who or "operator", history=history)
+    session.add(
+        AuditLog(
+            user_id=user.id if user is not None else None,
+            action="ticket.reroute",
+            target_type="ticket",
+            target_id=ticket.id,
+            detail={
+                "number": ticket.number,
+                "reason": reason.strip(),
+                "before": before,
+                "after": {
+                    "topic": decision.topic,
+                    "center": decision.center,
+                    "institutes": list(ticket.institutes),
+                    "distance_km": decision.distance_km,
+                },
+            },
+        )
+    )
+    session.flush()

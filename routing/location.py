@@ -1,0 +1,188 @@
+"""Where the caller is: from the number's area code, the IVR region answer, or not known.
+
+- ``region_from_number``: E.164 (+82, leading 0 dropped: 02-123-4567 -> +8221234567) ->
+  area code -> the province point of ``area_codes.csv``. Mobile (010), 070, 080, 15xx/16xx,
+  foreign numbers and withheld caller IDs ("Anonymous", "+266696687") carry no region.
+- ``ivr_region``: the IVR region question's DTMF digit -> the group's point from
+  ``ivr_regions.csv``; the region named is the group's *first listed province*, whose
+  provincial seat is the group's point (1 서울, 2 강원, 3 대전, 4 광주, 5 대구, 6 부산, 7 제주).
+- ``region_from_speech``: a spoken answer ("부산이요", "창원", "경기도 안산") -> the province
+  of the city or province named (``places.tsv``) -> its point in ``area_codes.csv``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from functools import cache, lru_cache
+from typing import Any
+
+import phonenumbers
+
+from routing import reference
+from routing.text import normalise
+
+SOURCES = ("area_code", "ivr_digit", "ivr_speech", "operator", "unknown")
+
+# What may follow a place name inside one spoken word: an administrative suffix, then
+# a particle or ending (부산이요, 창원시에서, 경기도쪽). Anything else (대전환, 구리관)
+# is not a place.
+_SUFFIX = re.compile(
+    r"(?:특별자치시|특별자치도|특별시|광역시|시|군|구|도)?"
+    r"(?:이요|요|이에요|예요|에요|입니다|이고요|이구요|이고|고|인데요|인데|이야|야|쪽이요|쪽이에요|"
+    r"쪽에서|쪽|에서|에|이라|라|이랑|랑|하고|근처|공단|산단|지역|지방|시내)?$"
+)
+
+
+@dataclass(frozen=True)
+class Location:
+    """The caller's region (``region_ko`` of area_codes.csv), its point and how it was learned."""
+
+    region: str | None
+    region_en: str | None
+    lat: float | None
+    lon: float | None
+    source: str
+    detail: str = ""
+
+    @property
+    def known(self) -> bool:
+        """True when there is a point to measure distances from."""
+        return self.lat is not None and self.lon is not None
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready fields."""
+        return asdict(self)
+
+
+UNKNOWN = Location(None, None, None, None, "unknown", "")
+
+
+@cache
+def _areas_by_prefix() -> dict[str, reference.AreaCode]:
+    return {a.prefix: a for a in reference.area_codes()}
+
+
+@cache
+def _areas_by_name() -> dict[str, reference.AreaCode]:
+    names: dict[str, reference.AreaCode] = {}
+    for a in reference.area_codes():
+        names[a.region_ko] = a
+        names[a.region_en.lower()] = a
+    return names
+
+
+def region_point(region: str, *, source: str, detail: str = "") -> Location | None:
+    """The point of a region named as in area_codes.csv (Korean, or English in any case)."""
+    area = _areas_by_name().get(region.strip()) or _areas_by_name().get(region.strip().lower())
+    if area is None:
+        return None
+    return Location(area.region_ko, area.region_en, area.lat, area.lon, source, detail)
+
+
+@lru_cache(maxsize=65536)
+def region_from_number(e164: str | None) -> Location | None:
+    """The province of a Korean landline number; None when the number carries no region."""
+    if not e164 or not e164.strip():
+        return None
+    try:
+        number = phonenumbers.parse(e164.strip(), "KR")
+    except phonenumbers.NumberParseException:
+        return None  # "Anonymous", "Restricted", garbage
+    if number.country_code != 82:
+        return None
+    nsn = phonenumbers.national_significant_number(number)
+    prefix = "02" if nsn.startswith("2") else "0" + nsn[:2]
+    area = _areas_by_prefix().get(prefix)
+    # Subscriber part: 7-8 digits after the area code (02-123-4567, 055-1234-5678).
+    if area is None or not 7 <= len(nsn) - (len(prefix) - 1) <= 8:
+        return None
+    return Location(area.region_ko, area.region_en, area.lat, area.lon, "area_code", prefix)
+
+
+def ivr_region(digit: str | int | None) -> Location | None:
+    """The IVR region answer (DTMF digit) -> the group's point, named by its first province."""
+    key = str(digit).strip() if digit is not None else ""
+    for group in reference.ivr_regions():
+        if group.digit == key:
+            return Location(
+                group.provinces[0],
+                _areas_by_name()[group.provinces[0]].region_en,
+                group.lat,
+                group.lon,
+                "ivr_digit",
+                f"{group.digit} {group.name_ko}",
+            )
+    return None
+
+
+@cache
+def _places() -> dict[str, str]:
+    table = {}
+    for name, region in reference.places().items():
+        table[name.lower()] = region
+    return table
+
+
+@cache
+def _place_lengths() -> tuple[int, ...]:
+    return tuple(sorted({len(n) for n in _places()}, reverse=True))
+
+
+def _place_in_word(word: str) -> tuple[str, str] | None:
+    places = _places()
+    for n in _place_lengths():
+        head = word[:n]
+        if len(head) == n and head in places and _SUFFIX.match(word[n:]):
+            return head, places[head]
+    return None
+
+
+def region_from_speech(text: str | None) -> Location | None:
+    """The region of a spoken city or province; the most-named one, the last on a tie."""
+    if not text:
+        return None
+    found: list[tuple[str, str]] = []
+    for word in normalise(text).split():
+        hit = _place_in_word(word)
+        if hit:
+            found.append(hit)
+    if not found:
+        return None
+    counts: dict[str, int] = {}
+    for _, region in found:
+        counts[region] = counts.get(region, 0) + 1
+    best = max(counts.values())
+    name, region = next(h for h in reversed(found) if counts[h[1]] == best)
+    return region_point(region, source="ivr_speech", detail=name)
+
+
+def resolve_location(
+    caller_number: str | None = None,
+    ivr_answer: str | None = None,
+    *,
+    ivr_source: str | None = None,
+) -> Location:
+    """Number first; else the IVR answer (digit, region name or speech); else UNKNOWN.
+
+    ``ivr_source`` keeps the source already recorded for the answer (e.g. a ticket's
+    ``region_source``) when the answer is a region name.
+    """
+    by_number = region_from_number(caller_number)
+    if by_number is not None:
+        return by_number
+    answer = (ivr_answer or "").strip()
+    if not answer:
+        return UNKNOWN
+    if answer.isdigit():
+        return ivr_region(answer) or UNKNOWN
+    source = ivr_source if ivr_source in SOURCES and ivr_source != "unknown" else "ivr_speech"
+    named = region_point(answer, source=source, detail=answer)
+    if named is not None:
+        return named
+    spoken = region_from_speech(answer)
+    if spoken is not None:
+        return Location(
+            spoken.region, spoken.region_en, spoken.lat, spoken.lon, source, spoken.detail
+        )
+    return UNKNOWN
