@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from routing import reference
 from routing.reference import CenterRef, InstituteRef
@@ -64,7 +64,18 @@ def choose_center(
     centers: Sequence[CenterRef] | None = None,
 ) -> CenterChoice:
     """Nearest eligible center to (lat, lon); nearest overall when none covers the topic."""
-    pool = tuple(centers or reference.centers())
+    if centers is None:
+        # Callers' points are a few dozen provincial points: memoise the reference answers.
+        return _choose_reference(topic, lat, lon)
+    return _choose(topic, lat, lon, tuple(centers))
+
+
+@lru_cache(maxsize=4096)
+def _choose_reference(topic: str, lat: float, lon: float) -> CenterChoice:
+    return _choose(topic, lat, lon, reference.centers())
+
+
+def _choose(topic: str, lat: float, lon: float, pool: tuple[CenterRef, ...]) -> CenterChoice:
     eligible = eligible_centers(topic, pool)
     rule = "nearest_eligible" if eligible else "nearest_overall"
     ranked = _ranked(lat, lon, eligible or pool)
@@ -133,8 +144,13 @@ class InstituteSuggestion:
 
 def suggest_institutes(
     topic: str, lat: float | None, lon: float | None
-) -> list[InstituteSuggestion]:
+) -> tuple[InstituteSuggestion, ...]:
     """Institutes whose expertise covers ``topic``, nearest to (lat, lon) first."""
+    return _suggest(topic, lat, lon)
+
+
+@lru_cache(maxsize=4096)
+def _suggest(topic: str, lat: float | None, lon: float | None) -> tuple[InstituteSuggestion, ...]:
     points = reference.city_points()
     found = []
     for inst in reference.institutes():
@@ -148,4 +164,4 @@ def suggest_institutes(
         )
         found.append(InstituteSuggestion(inst, dist))
     found.sort(key=lambda s: (s.distance_km is None, s.distance_km or 0.0, s.institute.code))
-    return found
+    return tuple(found)

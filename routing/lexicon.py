@@ -11,9 +11,12 @@ Latin terms (KC, PCB) must stand alone as words.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
+from typing import Any
 
 from routing.reference import LexiconEntry
 
@@ -41,6 +44,30 @@ def _key(part: str) -> str:
     return part.lower()
 
 
+def _trie_pattern(terms: Iterable[str]) -> str:
+    """One regex for many literals, shaped as a prefix tree.
+
+    A flat alternation of ~900 terms is tried term by term at every position; the tree
+    costs at most one branch per letter. Optional continuations are greedy, so at each
+    position the longest term wins (레이저용접 over 용접).
+    """
+    trie: dict[str, Any] = {}
+    for term in terms:
+        node = trie
+        for ch in term:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(trie) or "(?!)"
+
+
 class Lexicon:
     """Compiled lexicon: one regex for surface terms, dictionaries for lemmas and combinations."""
 
@@ -63,34 +90,39 @@ class Lexicon:
                 self._lemma[parts[0]].append(e)
             else:
                 self._surface[parts[0]].append(e)
-        # Longest first: at one position the most specific term wins (레이저용접 over 용접).
-        ordered = sorted(surface_terms, key=lambda t: (-len(t), t))
-        self._regex = re.compile("|".join(re.escape(t) for t in ordered))
+        self._regex = re.compile(_trie_pattern(surface_terms))
+        # Lemmas that any entry mentions: the others in a statement are skipped at once.
+        self._lemma_keys = frozenset(self._lemma) | frozenset(
+            p
+            for combos in self._combos.values()
+            for _, parts in combos
+            for p in parts
+            if _is_lemma(p)
+        )
 
     def _surface_matches(self, words: Sequence[str]) -> list[tuple[str, str]]:
         """(term, matched text) for surface terms, with the word-boundary rules applied."""
         joined = "".join(words)
+        found: list[tuple[str, str]] = []
         if not joined:
-            return []
-        word_of: list[int] = []
-        starts: set[int] = set()
-        pos = 0
-        for i, w in enumerate(words):
-            starts.add(pos)
-            word_of.extend([i] * len(w))
-            pos += len(w)
-        found = []
+            return found
+        starts = list(accumulate((len(w) for w in words[:-1]), initial=0))
         for m in self._regex.finditer(joined):
             s, e = m.start(), m.end()
-            term = m.group(0)
-            if word_of[s] != word_of[e - 1] and s not in starts:
+            first = bisect_right(starts, s) - 1
+            last = bisect_right(starts, e - 1) - 1
+            at_start = starts[first] == s
+            if first != last and not at_start:
                 continue  # crosses a space without starting a word: an accident
+            term = m.group(0)
             if term.isascii():
-                before = joined[s - 1] if s > 0 and s not in starts else ""
-                after = joined[e] if e < len(joined) and e not in starts else ""
+                before = "" if at_start else joined[s - 1]
+                after = (
+                    "" if last + 1 < len(starts) and starts[last + 1] == e else joined[e : e + 1]
+                )
                 if before.isascii() and before.isalnum() or after.isascii() and after.isalnum():
                     continue
-            found.append((term, " ".join(words[word_of[s] : word_of[e - 1] + 1])))
+            found.append((term, " ".join(words[first : last + 1])))
         return found
 
     def match(self, words: Sequence[str], lemmas: Sequence[tuple[str, ...]]) -> list[Hit]:
@@ -98,9 +130,11 @@ class Lexicon:
         present: dict[str, str] = {}
         for term, shown in self._surface_matches(words):
             present.setdefault(term, shown)
+        known = self._lemma_keys
         for w, group in zip(words, lemmas, strict=True):
             for lemma in group:
-                present.setdefault(lemma, w)
+                if lemma in known and lemma not in present:
+                    present[lemma] = w
         hits: list[Hit] = []
         for key, shown in present.items():
             for e in self._surface.get(key, ()):

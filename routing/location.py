@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
@@ -52,7 +52,14 @@ class Location:
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready fields."""
-        return asdict(self)
+        return {
+            "region": self.region,
+            "region_en": self.region_en,
+            "lat": self.lat,
+            "lon": self.lon,
+            "source": self.source,
+            "detail": self.detail,
+        }
 
 
 UNKNOWN = Location(None, None, None, None, "unknown", "")

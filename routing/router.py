@@ -20,7 +20,6 @@ from routing.centers import (
     suggest_institutes,
 )
 from routing.location import Location, resolve_location
-from routing.text import eojeols
 from routing.topics import TopicClassifier, TopicResult, topic_names
 
 SOURCE_KO = {
@@ -150,7 +149,7 @@ class Router:
     def __init__(self, classifier: TopicClassifier | None = None) -> None:
         self.classifier = classifier or TopicClassifier.load()
         # Part of loading: the known statements' words are analysed once, up front.
-        self.classifier.morph.warm(w for t in self.classifier.ex_text for w in eojeols(t))
+        self.classifier.warm(self.classifier.ex_text)
         self._model = {
             "model": {
                 k: self.classifier.meta[k] for k in ("version", "lexicon_weight", "statements")
@@ -230,7 +229,7 @@ class Router:
     def route_many(self, items: Iterable[Mapping[str, Any]]) -> list[RoutingDecision]:
         """Route several tickets; their unseen words go to Kiwi in one batch first."""
         batch = list(items)
-        self.classifier.morph.warm(w for item in batch for w in eojeols(item.get("text") or ""))
+        self.classifier.warm(item.get("text") or "" for item in batch)
         return [
             self.route(item.get("text") or "", **{k: v for k, v in item.items() if k != "text"})
             for item in batch

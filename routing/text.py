@@ -27,18 +27,21 @@ FILLERS = frozenset(
 CONTENT_TAGS = frozenset({"NNG", "NNP", "VV", "VA", "XR", "SL", "MAG"})
 
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
-_SPACES = re.compile(r"\s+")
+
+
+def _words(text: str) -> list[str]:
+    text = unicodedata.normalize("NFC", text or "").lower().replace("_", " ")
+    return _NON_WORD.sub(" ", text).split()
 
 
 def normalise(text: str) -> str:
     """NFC, lower-case Latin letters, punctuation to spaces, single spaces."""
-    text = unicodedata.normalize("NFC", text or "").lower().replace("_", " ")
-    return _SPACES.sub(" ", _NON_WORD.sub(" ", text)).strip()
+    return " ".join(_words(text))
 
 
 def eojeols(text: str) -> list[str]:
     """The normalised text's space-separated words, without filler words."""
-    return [w for w in normalise(text).split(" ") if w and w not in FILLERS]
+    return [w for w in _words(text) if w not in FILLERS]
 
 
 def _coarse(tag: str) -> str:

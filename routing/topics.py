@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from routing import reference
-from routing.features import statement_features
+from routing.features import pair_features, word_features
 from routing.lexicon import Hit, Lexicon
 from routing.text import Morphology, eojeols
 
@@ -93,7 +94,13 @@ class TopicResult:
 
     def scores(self, top: int = 5) -> dict[str, float]:
         """The best ``top`` topics -> probability, best first."""
+        if top == 5:
+            return dict(self._top5)
         return {code: round(p, 3) for code, p in self.ranked[:top]}
+
+    @cached_property
+    def _top5(self) -> dict[str, float]:
+        return {code: round(p, 3) for code, p in self.ranked[:5]}
 
     def evidence(self, top: int = 3) -> dict[str, Any]:
         """Matched terms of the leading topics and the nearest known statements."""
@@ -138,6 +145,15 @@ class TopicClassifier:
             float(meta["lexicon_weight"]) if lexicon_weight is None else lexicon_weight
         )
         self._build_examples(arrays)
+        # word -> its share of the work (lemmas, logit sum, feature count, example
+        # postings): a statement is the bag of its words, so a word seen before costs one
+        # dictionary lookup and Kiwi only sees words never met.
+        self._words: dict[str, _Word] = {}
+        self._word_logits = np.zeros((4096, len(self.codes)))
+        self._next_row = 0
+        self._b = self.b.astype(np.float64)
+        self.word_hits = 0
+        self.word_misses = 0
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH, **kwargs: Any) -> TopicClassifier:
@@ -152,64 +168,151 @@ class TopicClassifier:
         return cls(arrays, **kwargs)
 
     def _build_examples(self, arrays: Mapping[str, np.ndarray]) -> None:
-        # Dense feature x example incidence (uint8) with idf weights on the query side:
-        # the nearest statements cost one small gather-and-sum per ticket.
+        # Inverted index feature -> examples over multi-letter features (single syllables
+        # say little about likeness), idf-weighted cosine: a gather and a bincount per ticket.
         self.ex_text = [str(t) for t in arrays["ex_text"]]
         self.ex_topic = [str(t) for t in arrays["ex_topic"]]
-        indptr, indices = arrays["ex_indptr"], arrays["ex_indices"]
-        n_ex = len(self.ex_text)
-        inc = np.zeros((len(self.vocab), n_ex), dtype=np.uint8)
-        for j in range(n_ex):
-            inc[indices[indptr[j] : indptr[j + 1]], j] = 1
-        df = inc.sum(axis=1, dtype=np.float32)
-        self.idf = np.log((n_ex + 1) / (df + 1)).astype(np.float32) + 1.0
-        self.inc = inc
-        self.ex_norm = np.sqrt(inc.T.astype(np.float32) @ (self.idf**2)) + 1e-6
+        n_ex, n_feat = len(self.ex_text), len(self.vocab)
+        indptr = np.asarray(arrays["ex_indptr"], dtype=np.int64)
+        indices = np.asarray(arrays["ex_indices"], dtype=np.int64)
+        example_of = np.repeat(np.arange(n_ex), np.diff(indptr))
+        df = np.bincount(indices, minlength=n_feat)
+        # Likeness rests on distinctive features: not single syllables, and not features
+        # found in more than 5% of the examples (요>, 는데): they cost time and say little.
+        single = np.array([f.startswith("c:") and len(f) == 3 for f in self.vocab], dtype=bool)
+        self._sim_ok = ~single & (df <= max(5, n_ex // 20))
+        keep = self._sim_ok[indices]
+        feats, examples = indices[keep], example_of[keep]
+        order = np.argsort(feats, kind="stable")
+        self._post_ids = examples[order]
+        counts = np.bincount(feats, minlength=n_feat)
+        self._post_ptr = np.concatenate([[0], np.cumsum(counts)])
+        self.idf = (np.log((n_ex + 1) / (counts + 1)) + 1.0).astype(np.float64)
+        self.ex_norm = np.sqrt(np.bincount(examples, self.idf[feats] ** 2, minlength=n_ex)) + 1e-9
 
-    def _nearest(self, idx: list[int], k: int = 3) -> tuple[tuple[str, str, float], ...]:
-        if not idx:
+    def _word(self, word: str, lemmas: tuple[str, ...]) -> _Word:
+        get = self.vocab.get
+        ids = np.array(
+            sorted(i for i in map(get, word_features(word, lemmas)) if i is not None),
+            dtype=np.int64,
+        )
+        q = ids[self._sim_ok[ids]]
+        starts = self._post_ptr[q]
+        lens = self._post_ptr[q + 1] - starts
+        positions = np.repeat(starts - np.cumsum(lens) + lens, lens) + np.arange(lens.sum())
+        row = self._next_row
+        if row == len(self._word_logits):
+            grown = np.zeros((2 * row, len(self.codes)))
+            grown[:row] = self._word_logits
+            self._word_logits = grown
+        self._word_logits[row] = self.W[ids].sum(axis=0, dtype=np.float64)
+        self._next_row += 1
+        return _Word(
+            lemmas,
+            row,
+            int(ids.size),
+            self._post_ids[positions],
+            np.repeat(self.idf[q], lens),
+            float(self.idf[q] @ self.idf[q]),
+        )
+
+    def _entries(self, words: Sequence[str]) -> list[_Word]:
+        cache = self._words
+        missing = list(dict.fromkeys(w for w in words if w not in cache))
+        self.word_misses += len(missing)
+        self.word_hits += len(words) - len(missing)
+        if missing:
+            if len(cache) > 200_000:
+                self._reset_words()  # rare; cheaper than LRU bookkeeping on every hit
+            for w, lemmas in zip(missing, self.morph.lemmas(missing), strict=True):
+                cache[w] = self._word(w, lemmas)
+        return [cache[w] for w in words]
+
+    def warm(self, texts: Iterable[str]) -> int:
+        """Prepare the words of ``texts`` (Kiwi in one batch); returns how many were new."""
+        words = list(dict.fromkeys(w for t in texts for w in eojeols(t)))
+        fresh = [w for w in words if w not in self._words]
+        self.morph.warm(fresh)
+        self._entries(fresh)
+        return len(fresh)
+
+    def _reset_words(self) -> None:
+        self._words.clear()
+        self._word_logits = np.zeros((4096, len(self.codes)))
+        self._next_row = 0
+
+    def forget_words(self) -> None:
+        """Empty the per-word caches (benchmarks measure a cold start with this)."""
+        self._reset_words()
+        self.morph.forget()
+        self.word_hits = self.word_misses = 0
+
+    def _nearest(self, entries: Sequence[_Word], k: int = 3) -> tuple[tuple[str, str, float], ...]:
+        norm2 = sum(e.sim_norm2 for e in entries)
+        if norm2 <= 0:
             return ()
-        weights = self.idf[idx]
-        sims = weights @ self.inc[idx]
-        sims = sims / (self.ex_norm * math.sqrt(float(weights @ weights)))
-        best = np.argpartition(-sims, k)[:k] if sims.size > k else np.arange(sims.size)
-        best = best[np.argsort(-sims[best])]
-        return tuple((self.ex_text[j], self.ex_topic[j], float(sims[j])) for j in best)
+        sims = np.bincount(
+            np.concatenate([e.ex_ids for e in entries]),
+            np.concatenate([e.ex_weights for e in entries]),
+            minlength=len(self.ex_text),
+        ) / (self.ex_norm * math.sqrt(norm2))
+        best = np.argpartition(-sims, k)[:k]
+        values = sims[best].tolist()
+        ranked = sorted(zip(values, best.tolist(), strict=True), reverse=True)
+        return tuple((self.ex_text[j], self.ex_topic[j], v) for v, j in ranked if v > 0)
 
     def classify(self, text: str, *, menu_choice: str | None = None) -> TopicResult:
         """Rank the topics for one statement."""
         words = eojeols(text)
-        lemmas = self.morph.lemmas(words)
-        feats = statement_features(words, lemmas)
-        vocab = self.vocab
-        idx = [i for i in (vocab.get(f) for f in feats) if i is not None]
-        z = self.b.astype(np.float64)
-        if idx:
-            z = z + self.W[idx].sum(axis=0, dtype=np.float64) / math.sqrt(len(idx))
+        entries = self._entries(words)
+        lemmas = [e.lemmas for e in entries]
+        count = sum(e.count for e in entries)
+        get = self.vocab.get
+        pairs = [i for i in map(get, pair_features(lemmas)) if i is not None]
+        if count or pairs:
+            total = self._word_logits[[e.row for e in entries]].sum(axis=0)
+            if pairs:
+                total += self.W[pairs].sum(axis=0, dtype=np.float64)
+            z = self._b + total / math.sqrt(count + len(pairs))
+        else:
+            z = self._b.copy()
         hits = self.lexicon.match(words, lemmas)
         if hits and self.lexicon_weight:
-            lex = np.zeros(len(self.codes))
+            lex = [0.0] * len(self.codes)
+            col = self._col
             for h in hits:
-                lex[self._col[h.topic]] += h.weight
-            z = z + self.lexicon_weight * lex
+                lex[col[h.topic]] += h.weight
+            z += self.lexicon_weight * np.array(lex)
         group = menu_group(menu_choice)
         if group is not None:
-            z = z.copy()
             for code in group[1]:
                 z[self._col[code]] += MENU_PRIOR
         p = np.exp(z - z.max())
-        p /= p.sum()
-        order = np.argsort(-p, kind="stable")
-        ranked = tuple((self.codes[i], float(p[i])) for i in order)
+        probs = (p / p.sum()).tolist()
+        codes = self.codes
+        order = sorted(range(len(codes)), key=probs.__getitem__, reverse=True)
         return TopicResult(
-            ranked=ranked,
+            ranked=tuple((codes[i], probs[i]) for i in order),
             hits=tuple(hits),
-            examples=self._nearest(idx),
+            examples=self._nearest(entries),
             menu=group[0] if group else None,
             words=len(words),
         )
 
 
+@dataclass(frozen=True)
+class _Word:
+    """One word's cached share of a statement's score and likeness."""
+
+    lemmas: tuple[str, ...]
+    row: int  # row of TopicClassifier._word_logits: the sum of the word's rows of W
+    count: int  # how many model features the word has
+    ex_ids: np.ndarray  # examples sharing a distinctive feature with the word
+    ex_weights: np.ndarray  # idf of that feature, per posting
+    sim_norm2: float  # sum of squared idf over the word's distinctive features
+
+
+@cache
 def topic_names() -> dict[str, str]:
     """Topic code -> Korean name."""
     return {t.code: t.name_ko for t in reference.topics()}

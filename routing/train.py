@@ -113,7 +113,7 @@ def build_vocab(feature_lists: Sequence[Sequence[str]], min_df: int) -> list[str
     """Features seen in at least ``min_df`` statements, sorted for a stable model file."""
     df: dict[str, int] = {}
     for feats in feature_lists:
-        for f in feats:
+        for f in set(feats):
             df[f] = df.get(f, 0) + 1
     return sorted(f for f, n in df.items() if n >= min_df)
 
@@ -125,11 +125,11 @@ def design(
     codes: Sequence[str],
     alt_share: float = 0.2,
 ) -> Design:
-    """Index rows and soft targets (an acceptable second topic gets ``alt_share``)."""
+    """Index rows (a bag: repeats kept) and soft targets (a second topic gets ``alt_share``)."""
     col = {c: i for i, c in enumerate(codes)}
     rows, targets = [], []
     for feats, st in zip(feature_lists, labels, strict=True):
-        idx = np.array(sorted({vocab[f] for f in feats if f in vocab}), dtype=np.int64)
+        idx = np.array(sorted(vocab[f] for f in feats if f in vocab), dtype=np.int64)
         if idx.size == 0:
             continue
         y = np.zeros(len(codes), dtype=np.float64)
@@ -145,7 +145,7 @@ def design(
 def fit(
     d: Design, n_features: int, *, l2: float, steps: int = 250, lr: float = 0.05, seed: int = 0
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Multinomial logistic regression on 1/sqrt(n)-scaled binary rows; returns (W, b)."""
+    """Multinomial logistic regression on count/sqrt(n)-scaled bag rows; returns (W, b)."""
     n, k = d.targets.shape
     flat = np.concatenate(d.rows)
     lengths = np.array([r.size for r in d.rows])
@@ -271,7 +271,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         grid = []
         for l2_try in (1e-4, 3e-4, 1e-3, 3e-3):
             arrays = train(train_set, morph, l2=l2_try, lexicon_weight=0.0)
-            for lw in (0.0, 0.25, 0.5, 0.75, 1.0, 1.5):
+            for lw in (0.0, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0):
                 acc, loss = evaluate_dev(arrays, dev, morph, lw)
                 print(
                     f"l2={l2_try:g} lexicon_weight={lw:g}: dev top-1 {acc:.3f} log-loss {loss:.3f}"

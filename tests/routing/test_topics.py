@@ -97,3 +97,29 @@ def test_lexicon_grows_beyond_and_keeps_every_seed():
     for t in reference.topics():
         for kw in t.keywords:
             assert (t.code, kw.replace(" ", "")) in terms
+
+
+def test_routing_scores_equal_the_training_features(clf):
+    """Per-word caching must give exactly the model the trainer fitted (bag of features)."""
+    import math
+
+    import numpy as np
+
+    from routing.features import statement_features
+
+    text = "어 저희가 그 알루미늄 판을 구부리면 다시 돌아가요 각도가 안 맞아요 판이요"
+    words = eojeols(text)
+    bag = [
+        clf.vocab[f] for f in statement_features(words, clf.morph.lemmas(words)) if f in clf.vocab
+    ]
+    z = clf.b.astype(np.float64) + clf.W[bag].sum(axis=0, dtype=np.float64) / math.sqrt(len(bag))
+    expected = np.exp(z - z.max())
+    expected /= expected.sum()
+    saved = clf.lexicon_weight
+    try:
+        clf.lexicon_weight = 0.0
+        got = dict(clf.classify(text).ranked)
+    finally:
+        clf.lexicon_weight = saved
+    for i, code in enumerate(clf.codes):
+        assert got[code] == pytest.approx(expected[i], rel=1e-6, abs=1e-9)
