@@ -120,6 +120,7 @@ def throughput(router, heldout, size: int) -> None:
     clf = router.classifier
     clf.forget_words()
     clf.warm(clf.ex_text)  # what loading does: only the known statements' words are ready
+    clf.word_hits = clf.word_misses = 0
 
     def cold() -> None:
         for i, st in enumerate(heldout):

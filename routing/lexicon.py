@@ -1,8 +1,9 @@
 """The weighted topic lexicon, matched against a statement's words and lemmas.
 
 Three kinds of terms (``routing/data/lexicon.tsv``):
-- surface strings, found inside the text with spaces ignored (다이 캐스팅 = 다이캐스팅); a
-  match that crosses a space must start a word, so 검사 형태 never yields 사형;
+- surface strings, found inside a word (leftmost-longest), or across up to three words
+  with the spaces ignored (다이 캐스팅 = 다이캐스팅) when the match starts a word, so
+  검사 형태 never yields 사형;
 - lemmas ``form/TAG`` from Kiwi (녹/NNG rust is not 녹이/VV melt);
 - combinations ``a+b`` whose parts must all occur (모래/NNG+붓/VV: sand and pouring).
 Latin terms (KC, PCB) must stand alone as words.
@@ -11,11 +12,9 @@ Latin terms (KC, PCB) must stand alone as words.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import accumulate
 from typing import Any
 
 from routing.reference import LexiconEntry
@@ -91,6 +90,10 @@ class Lexicon:
             else:
                 self._surface[parts[0]].append(e)
         self._regex = re.compile(_trie_pattern(surface_terms))
+        self._word_cache: dict[str, tuple[str, ...]] = {}
+        # Proper prefixes of surface terms: only a word that is one can start a term that
+        # runs on into the next word.
+        self._prefixes = frozenset(t[:k] for t in surface_terms for k in range(1, len(t)))
         # Lemmas that any entry mentions: the others in a statement are skipped at once.
         self._lemma_keys = frozenset(self._lemma) | frozenset(
             p
@@ -100,41 +103,47 @@ class Lexicon:
             if _is_lemma(p)
         )
 
-    def _surface_matches(self, words: Sequence[str]) -> list[tuple[str, str]]:
-        """(term, matched text) for surface terms, with the word-boundary rules applied."""
-        joined = "".join(words)
-        found: list[tuple[str, str]] = []
-        if not joined:
-            return found
-        starts = list(accumulate((len(w) for w in words[:-1]), initial=0))
-        for m in self._regex.finditer(joined):
-            s, e = m.start(), m.end()
-            first = bisect_right(starts, s) - 1
-            last = bisect_right(starts, e - 1) - 1
-            at_start = starts[first] == s
-            if first != last and not at_start:
-                continue  # crosses a space without starting a word: an accident
+    def _word_keys(self, word: str, lemmas: tuple[str, ...]) -> tuple[str, ...]:
+        """Keys found inside one word: surface terms (leftmost-longest) and known lemmas."""
+        keys = []
+        for m in self._regex.finditer(word):
             term = m.group(0)
-            if term.isascii():
-                before = "" if at_start else joined[s - 1]
-                after = (
-                    "" if last + 1 < len(starts) and starts[last + 1] == e else joined[e : e + 1]
-                )
-                if before.isascii() and before.isalnum() or after.isascii() and after.isalnum():
-                    continue
-            found.append((term, " ".join(words[first : last + 1])))
-        return found
+            if term.isascii() and not _ascii_alone(word, *m.span()):
+                continue
+            keys.append(term)
+        known = self._lemma_keys
+        keys.extend(lemma for lemma in lemmas if lemma in known)
+        return tuple(dict.fromkeys(keys))
 
     def match(self, words: Sequence[str], lemmas: Sequence[tuple[str, ...]]) -> list[Hit]:
         """Every term present in the statement, each counted once."""
         present: dict[str, str] = {}
-        for term, shown in self._surface_matches(words):
-            present.setdefault(term, shown)
-        known = self._lemma_keys
-        for w, group in zip(words, lemmas, strict=True):
-            for lemma in group:
-                if lemma in known and lemma not in present:
-                    present[lemma] = w
+        cache = self._word_cache
+        n = len(words)
+        for i, (w, group) in enumerate(zip(words, lemmas, strict=True)):
+            keys = cache.get(w)
+            if keys is None:
+                if len(cache) > 200_000:
+                    cache.clear()
+                keys = cache[w] = self._word_keys(w, group)
+            for k in keys:
+                present.setdefault(k, w)
+            if i + 1 < n and w in self._prefixes:
+                # A term spoken across a space (다이 캐스팅, 부을 때) must start this word.
+                nxt = words[i + 1]
+                tail = w + nxt + (words[i + 2] if i + 2 < n else "")
+                m = self._regex.match(tail)
+                if m is not None and m.end() > len(w):
+                    end, second = m.end(), len(w) + len(nxt)
+                    term = m.group(0)
+                    if (
+                        term.isascii()
+                        and end not in (second, len(tail))
+                        and not _ascii_alone(tail, 0, end)
+                    ):
+                        continue
+                    shown = f"{w} {nxt}" if end <= second else f"{w} {nxt} {words[i + 2]}"
+                    present.setdefault(term, shown)
         hits: list[Hit] = []
         for key, shown in present.items():
             for e in self._surface.get(key, ()):
@@ -147,3 +156,10 @@ class Lexicon:
                         Hit(e.term, e.topic, e.weight, " … ".join(present[p] for p in parts))
                     )
         return hits
+
+
+def _ascii_alone(text: str, start: int, end: int) -> bool:
+    """True when no Latin letter or digit touches text[start:end] (KC, not kcal)."""
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    return not (before.isascii() and before.isalnum() or after.isascii() and after.isalnum())

@@ -2,7 +2,8 @@
 
 - ``region_from_number``: E.164 (+82, leading 0 dropped: 02-123-4567 -> +8221234567) ->
   area code -> the province point of ``area_codes.csv``. Mobile (010), 070, 080, 15xx/16xx,
-  foreign numbers and withheld caller IDs ("Anonymous", "+266696687") carry no region.
+  foreign numbers and withheld caller IDs ("Anonymous", "+266696687") carry no region:
+  ``UNKNOWN`` (region None, source "unknown").
 - ``ivr_region``: the IVR region question's DTMF digit -> the group's point from
   ``ivr_regions.csv``; the region named is the group's *first listed province*, whose
   provincial seat is the group's point (1 서울, 2 강원, 3 대전, 4 광주, 5 대구, 6 부산, 7 제주).
@@ -88,22 +89,22 @@ def region_point(region: str, *, source: str, detail: str = "") -> Location | No
 
 
 @lru_cache(maxsize=65536)
-def region_from_number(e164: str | None) -> Location | None:
-    """The province of a Korean landline number; None when the number carries no region."""
+def region_from_number(e164: str | None) -> Location:
+    """The province of a Korean landline number; ``UNKNOWN`` when it carries no region."""
     if not e164 or not e164.strip():
-        return None
+        return UNKNOWN
     try:
         number = phonenumbers.parse(e164.strip(), "KR")
     except phonenumbers.NumberParseException:
-        return None  # "Anonymous", "Restricted", garbage
+        return UNKNOWN  # "Anonymous", "Restricted", garbage
     if number.country_code != 82:
-        return None
+        return UNKNOWN
     nsn = phonenumbers.national_significant_number(number)
     prefix = "02" if nsn.startswith("2") else "0" + nsn[:2]
     area = _areas_by_prefix().get(prefix)
     # Subscriber part: 7-8 digits after the area code (02-123-4567, 055-1234-5678).
     if area is None or not 7 <= len(nsn) - (len(prefix) - 1) <= 8:
-        return None
+        return UNKNOWN
     return Location(area.region_ko, area.region_en, area.lat, area.lon, "area_code", prefix)
 
 
@@ -176,7 +177,7 @@ def resolve_location(
     ``region_source``) when the answer is a region name.
     """
     by_number = region_from_number(caller_number)
-    if by_number is not None:
+    if by_number.known:
         return by_number
     answer = (ivr_answer or "").strip()
     if not answer:

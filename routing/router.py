@@ -216,6 +216,35 @@ class Router:
     ) -> RoutingDecision:
         """Classify ``text`` (unless ``topic`` is given), locate the caller, choose a center."""
         result = self.classifier.classify(text or "", menu_choice=menu_choice)
+        return self._finish(result, caller_number, ivr_region, region_source, topic, center_code)
+
+    def route_many(self, items: Iterable[Mapping[str, Any]]) -> list[RoutingDecision]:
+        """Route several tickets (``route``'s keyword arguments plus ``text`` each) at once."""
+        batch = list(items)
+        results = self.classifier.classify_many(
+            [item.get("text") or "" for item in batch], [item.get("menu_choice") for item in batch]
+        )
+        return [
+            self._finish(
+                result,
+                item.get("caller_number"),
+                item.get("ivr_region"),
+                item.get("region_source"),
+                item.get("topic"),
+                item.get("center_code"),
+            )
+            for result, item in zip(results, batch, strict=True)
+        ]
+
+    def _finish(
+        self,
+        result: TopicResult,
+        caller_number: str | None,
+        ivr_region: str | None,
+        region_source: str | None,
+        topic: str | None,
+        center_code: str | None,
+    ) -> RoutingDecision:
         location = resolve_location(caller_number, ivr_region, ivr_source=region_source)
         chosen = topic or result.topic
         return self.decide(
@@ -225,15 +254,6 @@ class Router:
             topic_source="classifier" if chosen == result.topic else "operator",
             center_code=center_code,
         )
-
-    def route_many(self, items: Iterable[Mapping[str, Any]]) -> list[RoutingDecision]:
-        """Route several tickets; their unseen words go to Kiwi in one batch first."""
-        batch = list(items)
-        self.classifier.warm(item.get("text") or "" for item in batch)
-        return [
-            self.route(item.get("text") or "", **{k: v for k, v in item.items() if k != "text"})
-            for item in batch
-        ]
 
 
 @cache

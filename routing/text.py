@@ -82,26 +82,21 @@ class Morphology:
             self._cache[word] = lemmas
 
     def lemmas(self, words: Sequence[str]) -> list[tuple[str, ...]]:
-        """Lemmas of each word, in order."""
-        out = []
+        """Lemmas of each word, in order (unseen words go to Kiwi in one call)."""
         cache = self._cache
-        for w in words:
-            got = cache.get(w)
-            if got is None:
-                self.misses += 1
-                got = self._analyse(self._kiwi.tokenize(w))
-                self._store(w, got)
-            else:
-                self.hits += 1
-            out.append(got)
-        return out
+        missing = [w for w in words if w not in cache]
+        if missing:
+            self.warm(missing)
+        self.hits += len(words) - len(missing)
+        return [cache[w] for w in words]
 
     def warm(self, words: Iterable[str]) -> int:
         """Analyse the words not yet cached in one Kiwi batch; returns how many were new."""
         todo = sorted({w for w in words if w and w not in self._cache})
         if not todo:
             return 0
-        for word, tokens in zip(todo, self._kiwi.tokenize(todo), strict=True):
+        results = [self._kiwi.tokenize(todo[0])] if len(todo) == 1 else self._kiwi.tokenize(todo)
+        for word, tokens in zip(todo, results, strict=True):
             self._store(word, self._analyse(tokens))
         self.misses += len(todo)
         return len(todo)

@@ -12,8 +12,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from functools import cache, cached_property
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,102 +22,17 @@ from routing import reference
 from routing.features import pair_features, word_features
 from routing.lexicon import Hit, Lexicon
 from routing.text import Morphology, eojeols
+from routing.topic_result import (
+    LOW_CONFIDENCE,
+    MENU_GROUPS,
+    MENU_PRIOR,
+    TECHNICAL,
+    TopicResult,
+    menu_group,
+    topic_names,
+)
 
 MODEL_PATH = reference.DATA_DIR / "topic_model.npz"
-
-TECHNICAL = (
-    "casting",
-    "mold",
-    "injection",
-    "forming",
-    "welding",
-    "surface",
-    "heat",
-    "materials",
-    "machining",
-    "electric",
-    "chemical",
-    "textile",
-    "robot",
-    "bio",
-    "energy",
-)
-# IVR main menu: 1 technical advice, 2 testing/certification and equipment, 3 patents,
-# people and markets; 0 (operator) says nothing about the topic.
-MENU_GROUPS: dict[str, tuple[str, ...]] = {
-    "1": TECHNICAL,
-    "2": ("cert", "equipment"),
-    "3": ("ip", "hr", "market"),
-}
-MENU_ALIASES = {"technical": "1", "tech": "1", "support": "2", "cert": "2", "business": "3"}
-# ~2x odds for the menu's topics: breaks near-ties, cannot outvote a clear statement.
-MENU_PRIOR = 0.7
-LOW_CONFIDENCE = 0.45
-
-
-def menu_group(menu_choice: str | None) -> tuple[str, tuple[str, ...]] | None:
-    """The (digit, topics) a menu answer points at, or None for no/unknown answer."""
-    if not menu_choice:
-        return None
-    key = str(menu_choice).strip().lower()
-    key = MENU_ALIASES.get(key, key)
-    topics = MENU_GROUPS.get(key)
-    return (key, topics) if topics else None
-
-
-@dataclass(frozen=True)
-class TopicResult:
-    """Ranked topics with probabilities and the evidence behind them."""
-
-    ranked: tuple[tuple[str, float], ...]
-    hits: tuple[Hit, ...]
-    examples: tuple[tuple[str, str, float], ...]
-    menu: str | None = None
-    words: int = 0
-    extra: Mapping[str, Any] = field(default_factory=dict)
-
-    @property
-    def topic(self) -> str:
-        """The best topic code."""
-        return self.ranked[0][0]
-
-    @property
-    def confidence(self) -> float:
-        """Probability of the best topic."""
-        return self.ranked[0][1]
-
-    @property
-    def low_confidence(self) -> bool:
-        """True when an operator should check the topic (weak or no evidence)."""
-        return self.words == 0 or self.confidence < LOW_CONFIDENCE
-
-    def scores(self, top: int = 5) -> dict[str, float]:
-        """The best ``top`` topics -> probability, best first."""
-        if top == 5:
-            return dict(self._top5)
-        return {code: round(p, 3) for code, p in self.ranked[:top]}
-
-    @cached_property
-    def _top5(self) -> dict[str, float]:
-        return {code: round(p, 3) for code, p in self.ranked[:5]}
-
-    def evidence(self, top: int = 3) -> dict[str, Any]:
-        """Matched terms of the leading topics and the nearest known statements."""
-        leading = {code for code, _ in self.ranked[:top]}
-        terms: dict[str, list[dict[str, Any]]] = {}
-        for h in sorted(self.hits, key=lambda h: -h.weight):
-            if h.topic in leading:
-                terms.setdefault(h.topic, []).append(
-                    {"term": h.term, "heard": h.matched, "weight": h.weight}
-                )
-        return {
-            "terms": terms,
-            "examples": [
-                {"text": text, "topic": topic, "similarity": round(sim, 2)}
-                for text, topic, sim in self.examples
-            ],
-            "menu_prior": self.menu,
-        }
 
 
 class TopicClassifier:
@@ -149,8 +63,12 @@ class TopicClassifier:
         # postings): a statement is the bag of its words, so a word seen before costs one
         # dictionary lookup and Kiwi only sees words never met.
         self._words: dict[str, _Word] = {}
-        self._word_logits = np.zeros((4096, len(self.codes)))
-        self._next_row = 0
+        # One float64 table: the model's rows (for lemma pairs across words), then one row
+        # per cached word (the sum of its features' rows): a statement sums a few rows of it.
+        self._n_feat = len(self.vocab)
+        self._table = np.zeros((self._n_feat + 4096, len(self.codes)))
+        self._table[: self._n_feat] = self.W
+        self._next_row = self._n_feat
         self._b = self.b.astype(np.float64)
         self.word_hits = 0
         self.word_misses = 0
@@ -189,6 +107,7 @@ class TopicClassifier:
         self._post_ptr = np.concatenate([[0], np.cumsum(counts)])
         self.idf = (np.log((n_ex + 1) / (counts + 1)) + 1.0).astype(np.float64)
         self.ex_norm = np.sqrt(np.bincount(examples, self.idf[feats] ** 2, minlength=n_ex)) + 1e-9
+        self._inv_norm = 1.0 / self.ex_norm
 
     def _word(self, word: str, lemmas: tuple[str, ...]) -> _Word:
         get = self.vocab.get
@@ -196,21 +115,25 @@ class TopicClassifier:
             sorted(i for i in map(get, word_features(word, lemmas)) if i is not None),
             dtype=np.int64,
         )
+        # Lemma pairs inside the word belong to it; pairs across words are added per ticket.
+        inner = [i for i in map(get, pair_features([lemmas])) if i is not None]
         q = ids[self._sim_ok[ids]]
         starts = self._post_ptr[q]
         lens = self._post_ptr[q + 1] - starts
         positions = np.repeat(starts - np.cumsum(lens) + lens, lens) + np.arange(lens.sum())
         row = self._next_row
-        if row == len(self._word_logits):
+        if row == len(self._table):
             grown = np.zeros((2 * row, len(self.codes)))
-            grown[:row] = self._word_logits
-            self._word_logits = grown
-        self._word_logits[row] = self.W[ids].sum(axis=0, dtype=np.float64)
+            grown[:row] = self._table
+            self._table = grown
+        self._table[row] = self._table[np.concatenate([ids, np.array(inner, dtype=np.int64)])].sum(
+            axis=0
+        )
         self._next_row += 1
         return _Word(
             lemmas,
             row,
-            int(ids.size),
+            int(ids.size) + len(inner),
             self._post_ids[positions],
             np.repeat(self.idf[q], lens),
             float(self.idf[q] @ self.idf[q]),
@@ -238,8 +161,7 @@ class TopicClassifier:
 
     def _reset_words(self) -> None:
         self._words.clear()
-        self._word_logits = np.zeros((4096, len(self.codes)))
-        self._next_row = 0
+        self._next_row = self._n_feat
 
     def forget_words(self) -> None:
         """Empty the per-word caches (benchmarks measure a cold start with this)."""
@@ -247,57 +169,147 @@ class TopicClassifier:
         self.morph.forget()
         self.word_hits = self.word_misses = 0
 
-    def _nearest(self, entries: Sequence[_Word], k: int = 3) -> tuple[tuple[str, str, float], ...]:
-        norm2 = sum(e.sim_norm2 for e in entries)
-        if norm2 <= 0:
-            return ()
-        sims = np.bincount(
-            np.concatenate([e.ex_ids for e in entries]),
-            np.concatenate([e.ex_weights for e in entries]),
-            minlength=len(self.ex_text),
-        ) / (self.ex_norm * math.sqrt(norm2))
-        best = np.argpartition(-sims, k)[:k]
-        values = sims[best].tolist()
-        ranked = sorted(zip(values, best.tolist(), strict=True), reverse=True)
-        return tuple((self.ex_text[j], self.ex_topic[j], v) for v, j in ranked if v > 0)
-
-    def classify(self, text: str, *, menu_choice: str | None = None) -> TopicResult:
-        """Rank the topics for one statement."""
-        words = eojeols(text)
-        entries = self._entries(words)
-        lemmas = [e.lemmas for e in entries]
-        count = sum(e.count for e in entries)
+    def _cross_pairs(self, lemmas: Sequence[tuple[str, ...]]) -> list[int]:
+        """Model ids of the lemma pairs that span two words (the rest are cached per word)."""
         get = self.vocab.get
-        pairs = [i for i in map(get, pair_features(lemmas)) if i is not None]
-        if count or pairs:
-            total = self._word_logits[[e.row for e in entries]].sum(axis=0)
-            if pairs:
-                total += self.W[pairs].sum(axis=0, dtype=np.float64)
-            z = self._b + total / math.sqrt(count + len(pairs))
-        else:
-            z = self._b.copy()
+        ids = []
+        last = None
+        for group in lemmas:
+            if not group:
+                continue
+            if last is not None:
+                i = get(f"p:{last}+{group[0]}")
+                if i is not None:
+                    ids.append(i)
+            last = group[-1]
+        return ids
+
+    def _lexicon_and_prior(
+        self, words: Sequence[str], lemmas: list[tuple[str, ...]], menu_choice: str | None
+    ) -> tuple[list[Hit], list[float], tuple[str, tuple[str, ...]] | None]:
+        """Lexicon hits, the per-topic addition (lexicon + menu prior) and the menu group."""
         hits = self.lexicon.match(words, lemmas)
-        if hits and self.lexicon_weight:
-            lex = [0.0] * len(self.codes)
-            col = self._col
-            for h in hits:
-                lex[col[h.topic]] += h.weight
-            z += self.lexicon_weight * np.array(lex)
+        add = [0.0] * len(self.codes)
+        col = self._col
+        for h in hits:
+            add[col[h.topic]] += self.lexicon_weight * h.weight
         group = menu_group(menu_choice)
         if group is not None:
             for code in group[1]:
-                z[self._col[code]] += MENU_PRIOR
-        p = np.exp(z - z.max())
-        probs = (p / p.sum()).tolist()
+                add[col[code]] += MENU_PRIOR
+        return hits, add, group
+
+    def _result(
+        self,
+        probs: list[float],
+        order: list[int],
+        hits: list[Hit],
+        examples: tuple[tuple[str, str, float], ...],
+        group: tuple[str, tuple[str, ...]] | None,
+        n_words: int,
+    ) -> TopicResult:
         codes = self.codes
-        order = sorted(range(len(codes)), key=probs.__getitem__, reverse=True)
         return TopicResult(
             ranked=tuple((codes[i], probs[i]) for i in order),
             hits=tuple(hits),
-            examples=self._nearest(entries),
+            examples=examples,
             menu=group[0] if group else None,
-            words=len(words),
+            words=n_words,
         )
+
+    def classify(self, text: str, *, menu_choice: str | None = None) -> TopicResult:
+        """Rank the topics for one statement (the per-ticket path, no batch bookkeeping)."""
+        words = eojeols(text)
+        entries = self._entries(words)
+        lemmas = [e.lemmas for e in entries]
+        pairs = self._cross_pairs(lemmas)
+        n = sum(e.count for e in entries) + len(pairs)
+        hits, add, group = self._lexicon_and_prior(words, lemmas, menu_choice)
+        z = self._b + np.array(add)
+        if n:
+            z += self._table[[e.row for e in entries] + pairs].sum(axis=0) / math.sqrt(n)
+        p = np.exp(z - z.max())
+        probs = (p / p.sum()).tolist()
+        order = sorted(range(len(probs)), key=probs.__getitem__, reverse=True)
+        examples = self._nearest_many([entries], len(self.ex_text))[0]
+        return self._result(probs, order, hits, examples, group, len(words))
+
+    def classify_many(
+        self, texts: Sequence[str], menu_choices: Sequence[str | None] | None = None
+    ) -> list[TopicResult]:
+        """Rank the topics for many statements at once (one Kiwi call, matrix arithmetic)."""
+        n_ex, k = len(self.ex_text), len(self.codes)
+        words_list = [eojeols(t) for t in texts]
+        fresh = [w for ws in words_list for w in ws if w not in self._words]
+        if len(fresh) > 1:
+            self.morph.warm(fresh)
+        entries_list = [self._entries(ws) for ws in words_list]
+        size = len(texts)
+        menus = menu_choices or [None] * size
+        rows: list[int] = []
+        starts: list[int] = []
+        owners: list[int] = []
+        counts: list[int] = []
+        adds, extras = [], []
+        for t, (words, entries) in enumerate(zip(words_list, entries_list, strict=True)):
+            lemmas = [e.lemmas for e in entries]
+            pairs = self._cross_pairs(lemmas)
+            n = sum(e.count for e in entries) + len(pairs)
+            if n:
+                starts.append(len(rows))
+                owners.append(t)
+                counts.append(n)
+                rows.extend(e.row for e in entries)
+                rows.extend(pairs)  # the model's own rows for pairs across words
+            hits, add, group = self._lexicon_and_prior(words, lemmas, menus[t])
+            adds.append(add)
+            extras.append((hits, group))
+        z = self._b + np.array(adds).reshape(size, k)
+        if rows:
+            sums = np.add.reduceat(self._table[rows], starts, axis=0)
+            z[owners] += sums / np.sqrt(np.array(counts, dtype=np.float64))[:, None]
+        p = np.exp(z - z.max(axis=1, keepdims=True))
+        p /= p.sum(axis=1, keepdims=True)
+        order = np.argsort(-p, axis=1, kind="stable").tolist()
+        probs = p.tolist()
+        examples = self._nearest_many(entries_list, n_ex)
+        return [
+            self._result(
+                probs[t], order[t], extras[t][0], examples[t], extras[t][1], len(words_list[t])
+            )
+            for t in range(size)
+        ]
+
+    def _nearest_many(
+        self, entries_list: Sequence[Sequence[_Word]], n_ex: int, k: int = 3
+    ) -> list[tuple[tuple[str, str, float], ...]]:
+        """The ``k`` most similar known statements of each statement (idf cosine)."""
+        size = len(entries_list)
+        norm2 = [sum(e.sim_norm2 for e in entries) for entries in entries_list]
+        if not any(norm2):
+            return [()] * size
+        ids = np.concatenate([e.ex_ids for entries in entries_list for e in entries])
+        weights = np.concatenate([e.ex_weights for entries in entries_list for e in entries])
+        if size > 1:
+            lengths = [sum(e.ex_ids.size for e in entries) for entries in entries_list]
+            ids = ids + np.repeat(np.arange(size) * n_ex, lengths)
+        # The query's own norm scales a whole row: it cannot change the ranking, so it is
+        # applied to the k winners only.
+        counts = np.bincount(ids, weights, minlength=size * n_ex)
+        sims: np.ndarray = counts.reshape(size, n_ex) * self._inv_norm
+        best = np.argpartition(-sims, k, axis=1)[:, :k]
+        values = np.take_along_axis(sims, best, axis=1).tolist()
+        out: list[tuple[tuple[str, str, float], ...]] = []
+        for t, (vals, idx) in enumerate(zip(values, best.tolist(), strict=True)):
+            if norm2[t] <= 0:
+                out.append(())
+                continue
+            scale = 1.0 / math.sqrt(norm2[t])
+            ranked = sorted(zip(vals, idx, strict=True), reverse=True)
+            out.append(
+                tuple((self.ex_text[j], self.ex_topic[j], v * scale) for v, j in ranked if v > 0)
+            )
+        return out
 
 
 @dataclass(frozen=True)
@@ -305,17 +317,20 @@ class _Word:
     """One word's cached share of a statement's score and likeness."""
 
     lemmas: tuple[str, ...]
-    row: int  # row of TopicClassifier._word_logits: the sum of the word's rows of W
+    row: int  # row of TopicClassifier._table: the sum of the word's rows of W
     count: int  # how many model features the word has
     ex_ids: np.ndarray  # examples sharing a distinctive feature with the word
     ex_weights: np.ndarray  # idf of that feature, per posting
     sim_norm2: float  # sum of squared idf over the word's distinctive features
 
 
-@cache
-def topic_names() -> dict[str, str]:
-    """Topic code -> Korean name."""
-    return {t.code: t.name_ko for t in reference.topics()}
-
-
-__all__: Sequence[str] = ["TopicClassifier", "TopicResult", "menu_group", "topic_names"]
+__all__: Sequence[str] = [
+    "LOW_CONFIDENCE",
+    "MENU_GROUPS",
+    "MENU_PRIOR",
+    "TECHNICAL",
+    "TopicClassifier",
+    "TopicResult",
+    "menu_group",
+    "topic_names",
+]

@@ -52,7 +52,7 @@ def test_landline_area_code_gives_province_point(number, region, prefix):
     ],
 )
 def test_numbers_without_region(number):
-    assert region_from_number(number) is None
+    assert region_from_number(number) is UNKNOWN
 
 
 def test_every_area_code_is_reachable():
@@ -83,6 +83,8 @@ def test_ivr_digit_gives_group_point_and_first_province():
         ("광주광역시요", "광주"),
         ("Changwon", "경남"),
         ("서울 말고 부산이요", "부산"),  # a correction: the later answer
+        ("충청도요", "대전"),  # a whole IVR group: its representative, as for digit 3
+        ("전라도", "광주"),
     ],
 )
 def test_spoken_place_names(spoken, region):

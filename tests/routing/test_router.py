@@ -78,8 +78,15 @@ def test_route_many_equals_one_by_one(router):
         {"text": "수출 바이어를 찾고 있어요", "ivr_region": "4"},
         {"text": "", "menu_choice": "2"},
     ]
+    items.append({"text": "쇳물 부을 때 모래가 같이 들어가요", "menu_choice": "3"})
     many = [d.as_dict() for d in router.route_many(items)]
     single = [router.route(i.pop("text"), **i).as_dict() for i in [dict(x) for x in items]]
     for a, b in zip(many, single, strict=True):
         assert a["topic"] == b["topic"] and a["center"] == b["center"]
+        assert a["topic_scores"] == pytest.approx(b["topic_scores"], abs=1e-3)
+        ex_a, ex_b = a["explanation"]["topic"], b["explanation"]["topic"]
+        assert ex_a["evidence"]["terms"] == ex_b["evidence"]["terms"]
+        assert [e["text"] for e in ex_a["evidence"]["examples"]] == [
+            e["text"] for e in ex_b["evidence"]["examples"]
+        ]
     assert "no_text" in many[2]["explanation"]["flags"]
