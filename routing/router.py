@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from routing.centers import (
@@ -70,11 +70,7 @@ class RoutingDecision:
         parts = [f"주제 {names.get(self.topic, self.topic)}({self.topic})"]
         if self.result is not None and self.topic_source == "classifier":
             parts[0] += f" {self.result.confidence:.0%}"
-            terms = [
-                h.matched
-                for h in sorted(self.result.hits, key=lambda h: -h.weight)
-                if h.topic == self.topic
-            ][:4]
+            terms = [h.matched for h in self.result.sorted_hits if h.topic == self.topic][:4]
             if terms:
                 parts.append("근거: " + ", ".join(f"'{t}'" for t in dict.fromkeys(terms)))
         elif self.topic_source == "operator":
@@ -125,7 +121,7 @@ class RoutingDecision:
                     "distance_km": None if c.runner_up_km is None else round(c.runner_up_km, 1),
                 },
             },
-            "institutes": list(self.institutes),
+            "institutes": [dict(i) for i in self.institutes],  # copies: the records are shared
             "flags": list(self.flags),
             **dict(self.extra),
         }
@@ -190,17 +186,15 @@ class Router:
         # Institutes: nearest to the caller, or to the chosen center when the caller is unknown.
         lat = location.lat if location.known else choice.center.lat
         lon = location.lon if location.known else choice.center.lon
-        institutes = tuple(
-            {
-                "code": s.institute.code,
-                "name_ko": s.institute.name_ko,
-                "city": s.institute.city,
-                "distance_km": None if s.distance_km is None else round(s.distance_km, 1),
-            }
-            for s in suggest_institutes(topic, lat, lon)
-        )
         return RoutingDecision(
-            topic, topic_source, result, location, choice, institutes, tuple(flags), self._model
+            topic,
+            topic_source,
+            result,
+            location,
+            choice,
+            _institute_records(topic, lat, lon),
+            tuple(flags),
+            self._model,
         )
 
     def route(
@@ -254,6 +248,22 @@ class Router:
             topic_source="classifier" if chosen == result.topic else "operator",
             center_code=center_code,
         )
+
+
+@lru_cache(maxsize=4096)
+def _institute_records(
+    topic: str, lat: float | None, lon: float | None
+) -> tuple[dict[str, Any], ...]:
+    # Memoised per (topic, point): callers' points are a few dozen provincial points.
+    return tuple(
+        {
+            "code": s.institute.code,
+            "name_ko": s.institute.name_ko,
+            "city": s.institute.city,
+            "distance_km": None if s.distance_km is None else round(s.distance_km, 1),
+        }
+        for s in suggest_institutes(topic, lat, lon)
+    )
 
 
 @cache

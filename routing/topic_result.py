@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import Any
@@ -54,22 +54,29 @@ def menu_group(menu_choice: str | None) -> tuple[str, tuple[str, ...]] | None:
 class TopicResult:
     """Ranked topics with probabilities and the evidence behind them."""
 
-    ranked: tuple[tuple[str, float], ...]
+    codes: Sequence[str]  # topic codes, in the model's order
+    probs: Sequence[float]  # probability of each, same order
+    order: Sequence[int]  # indexes into codes, most probable first
     hits: tuple[Hit, ...]
     examples: tuple[tuple[str, str, float], ...]
     menu: str | None = None
     words: int = 0
     extra: Mapping[str, Any] = field(default_factory=dict)
 
+    @cached_property
+    def ranked(self) -> tuple[tuple[str, float], ...]:
+        """Every topic with its probability, most probable first."""
+        return tuple((self.codes[i], self.probs[i]) for i in self.order)
+
     @property
     def topic(self) -> str:
         """The best topic code."""
-        return self.ranked[0][0]
+        return self.codes[self.order[0]]
 
     @property
     def confidence(self) -> float:
         """Probability of the best topic."""
-        return self.ranked[0][1]
+        return self.probs[self.order[0]]
 
     @property
     def low_confidence(self) -> bool:
@@ -80,17 +87,22 @@ class TopicResult:
         """The best ``top`` topics -> probability, best first."""
         if top == 5:
             return dict(self._top5)
-        return {code: round(p, 3) for code, p in self.ranked[:top]}
+        return {self.codes[i]: round(self.probs[i], 3) for i in self.order[:top]}
 
     @cached_property
     def _top5(self) -> dict[str, float]:
-        return {code: round(p, 3) for code, p in self.ranked[:5]}
+        return {self.codes[i]: round(self.probs[i], 3) for i in self.order[:5]}
+
+    @cached_property
+    def sorted_hits(self) -> tuple[Hit, ...]:
+        """The lexicon hits, strongest first."""
+        return tuple(sorted(self.hits, key=lambda h: -h.weight))
 
     def evidence(self, top: int = 3) -> dict[str, Any]:
         """Matched terms of the leading topics and the nearest known statements."""
-        leading = {code for code, _ in self.ranked[:top]}
+        leading = {self.codes[i] for i in self.order[:top]}
         terms: dict[str, list[dict[str, Any]]] = {}
-        for h in sorted(self.hits, key=lambda h: -h.weight):
+        for h in self.sorted_hits:
             if h.topic in leading:
                 terms.setdefault(h.topic, []).append(
                     {"term": h.term, "heard": h.matched, "weight": h.weight}

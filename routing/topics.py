@@ -48,7 +48,7 @@ class TopicClassifier:
     ) -> None:
         meta = json.loads(str(arrays["meta"]))
         self.meta = meta
-        self.codes: list[str] = [str(c) for c in arrays["topics"]]
+        self.codes: tuple[str, ...] = tuple(str(c) for c in arrays["topics"])
         self._col = {c: i for i, c in enumerate(self.codes)}
         self.vocab: dict[str, int] = {str(f): i for i, f in enumerate(arrays["vocab"])}
         self.W = np.ascontiguousarray(arrays["W"], dtype=np.float32)
@@ -208,9 +208,10 @@ class TopicClassifier:
         group: tuple[str, tuple[str, ...]] | None,
         n_words: int,
     ) -> TopicResult:
-        codes = self.codes
         return TopicResult(
-            ranked=tuple((codes[i], probs[i]) for i in order),
+            codes=self.codes,
+            probs=probs,
+            order=order,
             hits=tuple(hits),
             examples=examples,
             menu=group[0] if group else None,
@@ -295,12 +296,16 @@ class TopicClassifier:
             ids = ids + np.repeat(np.arange(size) * n_ex, lengths)
         # The query's own norm scales a whole row: it cannot change the ranking, so it is
         # applied to the k winners only.
-        counts = np.bincount(ids, weights, minlength=size * n_ex)
-        sims: np.ndarray = counts.reshape(size, n_ex) * self._inv_norm
-        best = np.argpartition(-sims, k, axis=1)[:, :k]
-        values = np.take_along_axis(sims, best, axis=1).tolist()
+        sims: np.ndarray = np.bincount(ids, weights, minlength=size * n_ex).reshape(size, n_ex)
+        sims = sims * self._inv_norm
+        if size == 1:  # the per-ticket path: plain 1-D selection is cheaper
+            top = np.argpartition(-sims[0], k)[:k]
+            values, chosen = [sims[0][top].tolist()], [top.tolist()]
+        else:
+            best = np.argpartition(-sims, k, axis=1)[:, :k]
+            values, chosen = np.take_along_axis(sims, best, axis=1).tolist(), best.tolist()
         out: list[tuple[tuple[str, str, float], ...]] = []
-        for t, (vals, idx) in enumerate(zip(values, best.tolist(), strict=True)):
+        for t, (vals, idx) in enumerate(zip(values, chosen, strict=True)):
             if norm2[t] <= 0:
                 out.append(())
                 continue
