@@ -87,11 +87,11 @@ class TopicResult:
         """The best ``top`` topics -> probability, best first."""
         if top == 5:
             return dict(self._top5)
-        return {self.codes[i]: round(self.probs[i], 3) for i in self.order[:top]}
+        return {self.codes[i]: _sig(self.probs[i]) for i in self.order[:top]}
 
     @cached_property
     def _top5(self) -> dict[str, float]:
-        return {self.codes[i]: round(self.probs[i], 3) for i in self.order[:5]}
+        return {self.codes[i]: _sig(self.probs[i]) for i in self.order[:5]}
 
     @cached_property
     def sorted_hits(self) -> tuple[Hit, ...]:
@@ -115,6 +115,11 @@ class TopicResult:
             ],
             "menu_prior": self.menu,
         }
+
+
+def _sig(p: float) -> float:
+    """Three significant digits: 0.997, 0.00213 (a runner-up should not read as 0)."""
+    return float(f"{p:.3g}")
 
 
 @cache

@@ -135,7 +135,7 @@ class TopicClassifier:
             row,
             int(ids.size) + len(inner),
             self._post_ids[positions],
-            np.repeat(self.idf[q], lens),
+            np.repeat(self.idf[q] ** 2, lens),  # idf on both sides of the dot product
             float(self.idf[q] @ self.idf[q]),
         )
 
@@ -325,7 +325,7 @@ class _Word:
     row: int  # row of TopicClassifier._table: the sum of the word's rows of W
     count: int  # how many model features the word has
     ex_ids: np.ndarray  # examples sharing a distinctive feature with the word
-    ex_weights: np.ndarray  # idf of that feature, per posting
+    ex_weights: np.ndarray  # idf squared of that feature, per posting
     sim_norm2: float  # sum of squared idf over the word's distinctive features
 
 

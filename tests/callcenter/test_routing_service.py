@@ -163,3 +163,22 @@ def test_route_cli_prints_the_decision(runner):
     assert digit["explanation"]["location"]["source"] == "ivr_digit"
     bad = runner.invoke(args=["route", "x", "--region", "Atlantis"])
     assert bad.exit_code != 0 and "Atlantis" in bad.output
+
+
+def test_real_worker_process_routes_a_transcribed_ticket(app: Flask):
+    """`flask worker` loads the router once (warmup), then the forked job routes the ticket."""
+    from tests.helpers import run_worker_process
+
+    with app.app_context():
+        tid = _ticket(
+            "어 저희 공장 전기 요금이 너무 많이 나와서 줄일 방법을 찾고 있어요",
+            number="+8221234567",
+            sid="4",
+        )
+        enqueue(JOB_PATH, tid, queue="routing", job_id=f"route-{tid}")
+    run_worker_process(app, queues="routing")
+    with app.app_context():
+        ticket = db.session.get(Ticket, tid)
+        assert ticket.status == "routed" and ticket.topic_code == "energy"
+        assert ticket.center_code == "SEOUL"  # energy is covered in Seoul itself
+        assert ticket.routing["explanation"]["center"]["distance_km"] < 1
