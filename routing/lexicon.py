@@ -159,7 +159,18 @@ class Lexicon:
 
 
 def _ascii_alone(text: str, start: int, end: int) -> bool:
-    """True when no Latin letter or digit touches text[start:end] (KC, not kcal)."""
+    """True when no Latin letter or digit touches text[start:end] (KC, not kcal).
+
+    An English plural ending is allowed (plastics, robots).
+    """
     before = text[start - 1] if start else ""
-    after = text[end] if end < len(text) else ""
-    return not (before.isascii() and before.isalnum() or after.isascii() and after.isalnum())
+    rest = text[end:]
+    for ending in ("es", "s"):
+        if rest.startswith(ending) and not _latin(rest[len(ending) : len(ending) + 1]):
+            rest = rest[len(ending) :]
+            break
+    return not (_latin(before) or _latin(rest[:1]))
+
+
+def _latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()

@@ -123,3 +123,15 @@ def test_routing_scores_equal_the_training_features(clf):
         clf.lexicon_weight = saved
     for i, code in enumerate(clf.codes):
         assert got[code] == pytest.approx(expected[i], rel=1e-6, abs=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("we have porosity problems in our aluminum die casting parts", "casting"),
+        ("our plastics warp after injection molding", "injection"),
+        ("I want to apply for a patent and a trademark", "ip"),
+    ],
+)
+def test_english_callers_are_understood_too(clf, text, topic):
+    assert clf.classify(text).topic == topic
