@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import Any
 
@@ -61,7 +61,6 @@ class TopicResult:
     examples: tuple[tuple[str, str, float], ...]
     menu: str | None = None
     words: int = 0
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
     @cached_property
     def ranked(self) -> tuple[tuple[str, float], ...]:
