@@ -7,7 +7,16 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Attach every command to the app's CLI."""
-    from callcenter.cli import database, demo_data, serve, simulate, tickets, users, worker
+    from callcenter.cli import (
+        database,
+        demo_data,
+        routing,
+        serve,
+        simulate,
+        tickets,
+        users,
+        worker,
+    )
 
     app.cli.add_command(database.db_group)
     app.cli.add_command(database.seed_command)
@@ -18,3 +27,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(users.users_group)
     app.cli.add_command(simulate.simulate_call_command)
     app.cli.add_command(demo_data.demo_data_command)
+    app.cli.add_command(routing.route_command)
