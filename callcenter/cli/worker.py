@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import threading
 from typing import Any
 
 import click
@@ -10,6 +12,7 @@ from flask.cli import with_appcontext
 from rq import SimpleWorker, Worker
 from rq.job import Job
 from rq.queue import Queue
+from rq.worker import BaseWorker, WorkerStatus
 
 from callcenter.config import ConfigError
 from callcenter.db import db
@@ -43,15 +46,68 @@ class AppContextMixin:
                 db.session.remove()
 
 
+# Queues whose jobs run inside the worker process instead of a forked work horse. The
+# transcription model is loaded once per worker (warmup); a horse forked from a process
+# whose CTranslate2 or PyTorch/OpenMP thread pools exist hangs on its first inference
+# (measured: every variant hung, even a model loaded without running it), so those jobs
+# stay in-process, time-limited by RQ's SIGALRM death penalty plus a watchdog thread.
+IN_PROCESS_QUEUES = frozenset({"transcription"})
+# How long past its timeout an in-process job may hang in native code before the watchdog
+# ends the worker; RQ's abandoned-job handling then retries the job.
+WATCHDOG_GRACE_SECONDS = 60
+
+
 class AppWorker(AppContextMixin, Worker):
-    """Forks a work horse per job (a killed or hung job cannot take the worker down)."""
+    """Forks a work horse per job (a killed or hung job cannot take the worker down),
+    except for IN_PROCESS_QUEUES, whose jobs run here with the model already loaded."""
+
+    def execute_job(self, job: Job, queue: Queue) -> None:
+        if queue.name not in IN_PROCESS_QUEUES:
+            super().execute_job(job, queue)
+            return
+        watchdog = _start_watchdog(self, job)
+        try:
+            # What SimpleWorker.execute_job does: no fork, same death penalty.
+            execution = self.prepare_execution(job)
+            self.perform_job(job, queue, execution)
+            self.set_state(WorkerStatus.IDLE)
+        finally:
+            if watchdog is not None:
+                watchdog.cancel()
+
+    def get_heartbeat_ttl(self, job: Job, working_time: float = 0.0) -> int:
+        # Nobody heartbeats while an in-process job runs: hold the registry entry for the
+        # job's whole timeout, as SimpleWorker does, or it would look abandoned.
+        if job.origin in IN_PROCESS_QUEUES:
+            return SimpleWorker.get_heartbeat_ttl(self, job, working_time)  # type: ignore[arg-type]
+        return int(super().get_heartbeat_ttl(job, working_time))
+
+
+def _start_watchdog(worker: Worker, job: Job) -> threading.Timer | None:
+    """End the worker if an in-process job outlives its timeout (a hang SIGALRM cannot break)."""
+    if not job.timeout or job.timeout < 0:
+        return None
+
+    def _expire() -> None:
+        worker.log.critical(
+            "job %s hung %s s past its timeout; ending worker %s so the job is retried",
+            job.id,
+            WATCHDOG_GRACE_SECONDS,
+            worker.name,
+        )
+        os._exit(70)  # EX_SOFTWARE; the process manager restarts the worker
+
+    timer = threading.Timer(job.timeout + WATCHDOG_GRACE_SECONDS, _expire)
+    timer.daemon = True
+    timer.start()
+    return timer
 
 
 class AppSimpleWorker(AppContextMixin, SimpleWorker):
     """Runs jobs in-process (tests, debugging)."""
 
 
-def build_worker(app: Flask, queue_names: list[str], *, simple: bool = False) -> Worker:
+def build_worker(app: Flask, queue_names: list[str], *, simple: bool = False) -> BaseWorker:
     """A worker for ``queue_names`` on the app's Redis."""
     queues = [get_queue(name, app) for name in queue_names]
     cls = AppSimpleWorker if simple else AppWorker
@@ -84,9 +140,9 @@ def worker_command(burst: bool, queue_names: str, simple: bool) -> None:
     try:
         db.check()
         check_redis(app)
+        warmup(app, names)
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
-    warmup(app, names)
     worker = build_worker(app, names, simple=simple)
     run_sweeps()
     db.session.remove()
