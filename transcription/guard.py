@@ -40,7 +40,9 @@ INVENTED_PHRASES = (
 WORD_LOOP_REPEATS = 4
 PHRASE_LOOP_REPEATS = 3
 MAX_LOOP_WORDS = 8
-_CHAR_LOOP = re.compile(r"(\S{2,20}?)\1{3,}")
+# Digits are left alone: "10000" is a number, not a loop.
+_CHAR_LOOP = re.compile(r"([^\s\d]{1,20}?)\1{3,}")
+_WORD = re.compile(r"\w+", re.UNICODE)
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 
 
@@ -95,16 +97,20 @@ def _is_invented(norm: str) -> bool:
     return any(phrase in norm for phrase in INVENTED_PHRASES)
 
 
-def _is_prompt_echo(norm: str, prompt_norm: str) -> bool:
-    # Heard nothing, Whisper may read back its prompt: a run of prompt words, verbatim.
-    return len(norm) >= 4 and norm in prompt_norm
+def _is_prompt_echo(text: str, norm: str, prompt: str) -> bool:
+    """Heard nothing, Whisper may read back its prompt: a run or a list of its words only."""
+    if len(norm) >= 4 and norm in normalise(prompt):
+        return True
+    words = [w.lower() for w in _WORD.findall(text)]
+    prompt_words = {w.lower() for w in _WORD.findall(prompt)}
+    return len(words) >= 2 and all(w in prompt_words for w in words)
 
 
 def clean_segments(
     segments: list[Segment], options: DecodeOptions
 ) -> tuple[list[Segment], GuardReport]:
     """Drop invented or empty segments and cut loops; the rest keep their timing."""
-    prompt_norm = normalise(options.initial_prompt or "")
+    prompt = options.initial_prompt or ""
     kept: list[Segment] = []
     counts = {"no_speech": 0, "invented": 0, "echo": 0, "repeats": 0, "loops": 0}
     for segment in segments:
@@ -124,7 +130,7 @@ def clean_segments(
         if _is_invented(norm):
             counts["invented"] += 1
             continue
-        if prompt_norm and _is_prompt_echo(norm, prompt_norm):
+        if prompt and _is_prompt_echo(text, norm, prompt):
             counts["echo"] += 1
             continue
         # The same sentence again and again across segments is a loop too.
