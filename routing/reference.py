@@ -93,8 +93,13 @@ def centers() -> tuple[CenterRef, ...]:
     """The 12 regional centers, in file order."""
     return tuple(
         CenterRef(
-            r["code"], r["name_ko"], r["name_en"], r["city"],
-            float(r["lat"]), float(r["lon"]), _split(r["topics"]),
+            r["code"],
+            r["name_ko"],
+            r["name_en"],
+            r["city"],
+            float(r["lat"]),
+            float(r["lon"]),
+            _split(r["topics"]),
         )
         for r in _rows("centers.csv")
     )
@@ -123,8 +128,12 @@ def ivr_regions() -> tuple[IvrRegion, ...]:
     """The IVR region question's answers, digits 1-7."""
     return tuple(
         IvrRegion(
-            r["digit"], r["name_ko"], r["name_en"], _split(r["provinces"]),
-            float(r["lat"]), float(r["lon"]),
+            r["digit"],
+            r["name_ko"],
+            r["name_en"],
+            _split(r["provinces"]),
+            float(r["lat"]),
+            float(r["lon"]),
         )
         for r in _rows("ivr_regions.csv")
     )

@@ -35,10 +35,14 @@ def test_settings_defaults_use_embedded_storage(tmp_path):
         ({"TIMEZONE": "Mars/Olympus"}, "TIMEZONE"),
         ({"BUSINESS_HOURS": "weekdays"}, "BUSINESS_HOURS"),
         ({"QUEUE_MAX_SIZE": "many"}, "QUEUE_MAX_SIZE"),
-        ({"APP_ENV": "production", "TWILIO_AUTH_TOKEN": "t", "PUBLIC_BASE_URL": "https://x.kr"},
-         "SECRET_KEY"),
-        ({"APP_ENV": "production", "SECRET_KEY": "s", "PUBLIC_BASE_URL": "https://x.kr"},
-         "TWILIO_AUTH_TOKEN"),
+        (
+            {"APP_ENV": "production", "TWILIO_AUTH_TOKEN": "t", "PUBLIC_BASE_URL": "https://x.kr"},
+            "SECRET_KEY",
+        ),
+        (
+            {"APP_ENV": "production", "SECRET_KEY": "s", "PUBLIC_BASE_URL": "https://x.kr"},
+            "TWILIO_AUTH_TOKEN",
+        ),
         ({"TWILIO_ACCOUNT_SID": "XY123"}, "TWILIO_ACCOUNT_SID"),
     ],
 )
@@ -65,7 +69,11 @@ def _flask(env_extra: dict[str, str], *args: str) -> subprocess.CompletedProcess
     env.update(env_extra)
     return subprocess.run(
         [sys.executable, "-m", "flask", "--app", "app", *args],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -88,7 +96,8 @@ def test_unreachable_database_is_one_line_error(tmp_path):
 def test_unreachable_redis_is_one_line_error(tmp_path):
     result = _flask(
         {"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "REDIS_URL": "redis://127.0.0.1:1/0"},
-        "worker", "--burst",
+        "worker",
+        "--burst",
     )
     assert result.returncode != 0
     assert "REDIS_URL: cannot connect" in result.stderr
@@ -147,8 +156,12 @@ def test_ticket_creation_is_idempotent_per_call_and_kind(app: Flask):
 
 def test_tickets_list_json_contract(app: Flask, runner):
     with app.app_context():
-        call = Call(call_sid="CA" + "2" * 32, from_number="+82415551234", region="충남",
-                    region_source="area_code")
+        call = Call(
+            call_sid="CA" + "2" * 32,
+            from_number="+82415551234",
+            region="충남",
+            region_source="area_code",
+        )
         db.session.add(call)
         db.session.flush()
         create_ticket_for_call(db.session, call, kind="voicemail", timezone="Asia/Seoul")
@@ -158,8 +171,18 @@ def test_tickets_list_json_contract(app: Flask, runner):
     tickets = json.loads(result.output)
     assert len(tickets) == 1
     ticket = tickets[0]
-    for key in ("number", "call_sid", "kind", "status", "caller", "region", "topic", "center",
-                "transcript", "created_at"):
+    for key in (
+        "number",
+        "call_sid",
+        "kind",
+        "status",
+        "caller",
+        "region",
+        "topic",
+        "center",
+        "transcript",
+        "created_at",
+    ):
         assert key in ticket
     assert ticket["call_sid"] == "CA" + "2" * 32
     assert ticket["region"] == "충남"
@@ -177,7 +200,11 @@ def test_healthz_reports_database_and_redis(client):
 def test_worker_burst_exits_on_empty_queues(app: Flask):
     result = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "app", "worker", "--burst"],
-        cwd=ROOT, env=app_env(app), capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=app_env(app),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
 

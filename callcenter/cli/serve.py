@@ -36,7 +36,9 @@ def wait_healthy(base_url: str, timeout: float = 30) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--web-workers", default=2, show_default=True, type=int, help="gunicorn processes.")
-@click.option("--workers", "job_workers", default=1, show_default=True, type=int, help="RQ workers.")
+@click.option(
+    "--workers", "job_workers", default=1, show_default=True, type=int, help="RQ workers."
+)
 @click.option("--demo/--no-demo", default=False, help="Place simulated Korean calls once up.")
 @with_appcontext
 def serve_command(host: str, port: int, web_workers: int, job_workers: int, demo: bool) -> None:
@@ -53,8 +55,18 @@ def serve_command(host: str, port: int, web_workers: int, job_workers: int, demo
     env.setdefault("PUBLIC_BASE_URL", base_url)
     children = [
         subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}",
-             "--workers", str(web_workers), "--access-logfile", "-", "app:app"],
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--bind",
+                f"{host}:{port}",
+                "--workers",
+                str(web_workers),
+                "--access-logfile",
+                "-",
+                "app:app",
+            ],
             env=env,
         )
     ]
@@ -73,7 +85,11 @@ def serve_command(host: str, port: int, web_workers: int, job_workers: int, demo
             except subprocess.TimeoutExpired:
                 child.kill()
 
-    signal.signal(signal.SIGTERM, lambda *_: (stop(), sys.exit(0)))
+    def on_sigterm(*_args: object) -> None:
+        stop()
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, on_sigterm)
     try:
         wait_healthy(base_url)
         click.echo(f"1379 콜센터 실행 중: {base_url}  (Ctrl-C로 종료)")

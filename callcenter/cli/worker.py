@@ -12,7 +12,7 @@ from flask.cli import with_appcontext
 from rq import SimpleWorker, Worker
 from rq.job import Job
 from rq.queue import Queue
-from rq.worker import BaseWorker, WorkerStatus
+from rq.worker import WorkerStatus
 
 from callcenter.config import ConfigError
 from callcenter.db import db
@@ -47,10 +47,11 @@ class AppContextMixin:
 
 
 # Queues whose jobs run inside the worker process instead of a forked work horse. The
-# transcription model is loaded once per worker (warmup); a horse forked from a process
-# whose CTranslate2 or PyTorch/OpenMP thread pools exist hangs on its first inference
-# (measured: every variant hung, even a model loaded without running it), so those jobs
-# stay in-process, time-limited by RQ's SIGALRM death penalty plus a watchdog thread.
+# transcription model is loaded once per worker (warmup), and a horse forked from a process
+# holding it hangs on its first inference (measured): CTranslate2's worker threads do not
+# survive fork(), and PyTorch's OpenMP pool, once loading has started it, deadlocks the
+# child. So those jobs stay in-process, time-limited by RQ's SIGALRM death penalty plus a
+# watchdog thread; other queues still fork (their horses never touch the model).
 IN_PROCESS_QUEUES = frozenset({"transcription"})
 # How long past its timeout an in-process job may hang in native code before the watchdog
 # ends the worker; RQ's abandoned-job handling then retries the job.
@@ -107,10 +108,12 @@ class AppSimpleWorker(AppContextMixin, SimpleWorker):
     """Runs jobs in-process (tests, debugging)."""
 
 
-def build_worker(app: Flask, queue_names: list[str], *, simple: bool = False) -> BaseWorker:
+def build_worker(
+    app: Flask, queue_names: list[str], *, simple: bool = False
+) -> AppWorker | AppSimpleWorker:
     """A worker for ``queue_names`` on the app's Redis."""
     queues = [get_queue(name, app) for name in queue_names]
-    cls = AppSimpleWorker if simple else AppWorker
+    cls: type[AppWorker] | type[AppSimpleWorker] = AppSimpleWorker if simple else AppWorker
     # worker_ttl bounds the blocking dequeue, so maintenance (our sweeps) runs about each minute.
     worker = cls(queues, connection=queues[0].connection, worker_ttl=75, maintenance_interval=60)
     worker.app = app

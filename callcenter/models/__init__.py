@@ -11,7 +11,13 @@ from callcenter.models.calls import (
     Transcript,
 )
 from callcenter.models.reference import Center, Institute, Topic
-from callcenter.models.tickets import TICKET_KINDS, TICKET_STATUSES, Ticket, TicketCounter, TicketNote
+from callcenter.models.tickets import (
+    TICKET_KINDS,
+    TICKET_STATUSES,
+    Ticket,
+    TicketCounter,
+    TicketNote,
+)
 from callcenter.models.users import ROLES, AuditLog, User
 
 __all__ = [

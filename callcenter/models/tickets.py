@@ -52,7 +52,8 @@ class Ticket(Base):
     topic_code: Mapped[str | None] = mapped_column(ForeignKey("topics.code"))
     center_code: Mapped[str | None] = mapped_column(ForeignKey("centers.code"))
     institutes: Mapped[list[str]] = mapped_column(JSON, default=list)
-    routing: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # scores, evidence, distances
+    # Topic scores and evidence, where the caller's point came from, distances.
+    routing: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     summary: Mapped[str | None] = mapped_column(Text)  # typed by an operator for needs_review
     queue_position: Mapped[int | None] = mapped_column(Integer)  # for callback requests
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

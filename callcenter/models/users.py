@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import Any
 
@@ -29,6 +30,27 @@ class User(Base):
     locked_until: Mapped[datetime | None]
     language: Mapped[str] = mapped_column(String(5), default="ko")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    # Flask-Login's user interface (no schema change).
+    is_anonymous = False
+
+    @property
+    def is_authenticated(self) -> bool:
+        """A loaded user is a signed-in user."""
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        """Deactivated users cannot sign in."""
+        return bool(self.active)
+
+    def get_id(self) -> str:
+        """Session id ``<id>:<fingerprint>``: a new password or deactivation ends sessions.
+
+        The fingerprint is a digest of the hash (the session cookie is signed, not secret).
+        """
+        digest = hashlib.sha256(f"{self.password_hash}|{self.active}".encode()).hexdigest()
+        return f"{self.id}:{digest[:16]}"
 
 
 class AuditLog(Base):

@@ -1,0 +1,90 @@
+"""The operator console: the live inbox and the ticket page (server-rendered)."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from flask import Blueprint
+
+from callcenter.auth import protect_blueprint
+from callcenter.console import messages as _messages  # noqa: F401  (registers the texts)
+from callcenter.console.present import caller_for, readable
+from callcenter.i18n import MESSAGES, current_language, t
+from callcenter.models import AuditLog
+from routing import reference
+
+bp = Blueprint("console", __name__, url_prefix="/console")
+CONSOLE_ROLES = ("operator", "supervisor", "admin")
+protect_blueprint(bp, *CONSOLE_ROLES)
+
+
+@cache
+def _names(kind: str) -> dict[str, tuple[str, str]]:
+    rows = reference.topics() if kind == "topic" else reference.centers()
+    return {row.code: (row.name_ko, row.name_en) for row in rows}
+
+
+def topic_name(code: str | None) -> str:
+    """A topic's name in the current language ('—' when unknown or unset)."""
+    names = _names("topic").get(code or "")
+    return (names[0] if current_language() == "ko" else names[1]) if names else code or "—"
+
+
+def center_name(code: str | None) -> str:
+    """A center's name in the current language ('—' when unset)."""
+    names = _names("center").get(code or "")
+    return (names[0] if current_language() == "ko" else names[1]) if names else code or "—"
+
+
+def routing_label(key: str) -> str:
+    """A readable label for a key of the routing explanation (the key itself if unknown)."""
+    msg_id = f"routing.{key}"
+    return t(msg_id) if msg_id in MESSAGES else key
+
+
+def routing_value(key: str, value: Any) -> str:
+    """A value of the routing explanation: codes shown by name, the rest made readable."""
+    if isinstance(value, str):
+        if f"region_source.{value}" in MESSAGES and "source" in key:
+            return t(f"region_source.{value}")
+        if value in _names("center"):
+            return center_name(value)
+        if value in _names("topic"):
+            return topic_name(value)
+    return readable(value)
+
+
+def history_text(row: AuditLog) -> str:
+    """One audit row of a ticket as a sentence."""
+    detail = row.detail or {}
+    if row.action == "ticket.status":
+        return t(
+            "history.status",
+            old=t(f"status.{detail.get('from')}") if detail.get("from") else "?",
+            new=t(f"status.{detail.get('to')}") if detail.get("to") else "?",
+        )
+    if row.action == "ticket.reroute":
+        return t("history.reroute", reason=str(detail.get("reason", "")))
+    msg_id = f"history.{row.action.split('.', 1)[-1]}"
+    if msg_id not in MESSAGES:
+        return row.action
+    try:
+        return t(msg_id, **{k: "" if v is None else str(v) for k, v in detail.items()})
+    except KeyError:  # an older row without a value the text names
+        return row.action
+
+
+@bp.app_context_processor
+def _helpers() -> dict[str, Any]:
+    return {
+        "topic_name": topic_name,
+        "center_name": center_name,
+        "caller_for": caller_for,
+        "routing_label": routing_label,
+        "routing_value": routing_value,
+        "history_text": history_text,
+    }
+
+
+from callcenter.console import inbox, tickets  # noqa: E402,F401  (routes on bp)

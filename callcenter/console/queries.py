@@ -1,0 +1,327 @@
+"""The inbox query: scope, tab, filters, search, counts and keyset paging.
+
+Shared by the console pages and the JSON API so that both list the same tickets.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from callcenter.models import (
+    TICKET_KINDS,
+    TICKET_STATUSES,
+    Recording,
+    Ticket,
+    Transcript,
+    User,
+    utcnow,
+)
+
+AnySelect = TypeVar("AnySelect", bound=Select[*tuple[Any, ...]])
+
+TABS = ("new", "mine", "in_progress", "review", "follow_up", "all")
+PAGE_SIZE = 50
+# A change committed a little after a later one was seen must still be reported.
+CHANGES_OVERLAP = timedelta(seconds=60)
+_NUMBER = re.compile(r"^1379-?\d{0,8}-?\d{0,4}$")
+
+
+@dataclass(frozen=True)
+class InboxFilter:
+    """What an inbox lists; parsed from query-string arguments."""
+
+    tab: str = "new"
+    scope: str = "center"  # center or all
+    center: str | None = None  # the center shown for scope=center (or a filter for all)
+    topic: str | None = None
+    status: str | None = None
+    kind: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    q: str = ""
+    cursor: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def has_filters(self) -> bool:
+        """Whether anything narrows the list beyond scope and tab."""
+        return any((self.topic, self.status, self.kind, self.date_from, self.date_to, self.q))
+
+    def args(self, **changes: Any) -> dict[str, str]:
+        """Query-string arguments reproducing this filter (with ``changes``), for links."""
+        f = replace(self, **changes)
+        out = {
+            "tab": f.tab,
+            "scope": f.scope,
+            "center": f.center if f.scope == "all" else None,
+            "topic": f.topic,
+            "status": f.status,
+            "kind": f.kind,
+            "from": f.date_from.isoformat() if f.date_from else None,
+            "to": f.date_to.isoformat() if f.date_to else None,
+            "q": f.q or None,
+            "cursor": f.cursor,
+        }
+        return {k: v for k, v in out.items() if v}
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def parse_filter(args: Any, user: User, topics: set[str], centers: set[str]) -> InboxFilter:
+    """Read an InboxFilter from request args; unknown values fall back to defaults.
+
+    Operators default to their own center; supervisors and admins to every center.
+    """
+    default_scope = "center" if user.role == "operator" and user.center_code else "all"
+    scope = args.get("scope") if args.get("scope") in ("center", "all") else default_scope
+    center = args.get("center") if args.get("center") in centers else None
+    if scope == "center":
+        center = user.center_code or center
+        if center is None:
+            scope = "all"
+    tab = args.get("tab") if args.get("tab") in TABS else "new"
+    return InboxFilter(
+        tab=tab,
+        scope=scope,
+        center=center,
+        topic=args.get("topic") if args.get("topic") in topics else None,
+        status=args.get("status") if args.get("status") in TICKET_STATUSES else None,
+        kind=args.get("kind") if args.get("kind") in TICKET_KINDS else None,
+        date_from=_date(args.get("from")),
+        date_to=_date(args.get("to")),
+        q=(args.get("q") or "").strip()[:100],
+        cursor=args.get("cursor") or None,
+    )
+
+
+def local_today(timezone: str) -> date:
+    """Today's date in the hotline's time zone."""
+    return utcnow().astimezone(ZoneInfo(timezone)).date()
+
+
+def _day_start(day: date, timezone: str) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=ZoneInfo(timezone))
+
+
+def _scope_clause(f: InboxFilter) -> ColumnElement[bool] | None:
+    if f.center is None:
+        return None
+    if f.scope == "center":
+        # Tickets no center holds yet (awaiting a typed summary) are everyone's to review.
+        return or_(
+            Ticket.center_code == f.center,
+            and_(Ticket.center_code.is_(None), Ticket.status == "needs_review"),
+        )
+    return Ticket.center_code == f.center
+
+
+def _tab_clauses(user: User, today: date) -> dict[str, ColumnElement[bool] | None]:
+    return {
+        "new": Ticket.status == "routed",
+        "mine": and_(
+            Ticket.assignee_id == user.id,
+            Ticket.status.in_(("assigned", "in_progress", "needs_review", "resolved")),
+        ),
+        "in_progress": Ticket.status == "in_progress",
+        "review": Ticket.status == "needs_review",
+        "follow_up": and_(Ticket.status == "resolved", Ticket.follow_up_on <= today),
+        "all": None,
+    }
+
+
+def _search_clause(q: str) -> tuple[ColumnElement[bool] | None, bool]:
+    """The search condition, and whether it needs the transcript joined."""
+    if not q:
+        return None, False
+    compact = q.replace(" ", "")
+    if _NUMBER.match(compact) and len(compact) > 4:
+        return Ticket.number.like(f"{compact}%"), False
+    digits = re.sub(r"[\s\-()+.]", "", q)
+    if digits.isdigit() and len(digits) >= 3:
+        found: ColumnElement[bool] = Ticket.caller_number.like(f"%{digits}%")
+        if digits.startswith("0"):
+            # Typed nationally (010-..., 032-...) but stored as E.164 (+8210..., +8232...).
+            found = or_(found, Ticket.caller_number.like(f"+82{digits[1:]}%"))
+        return found, False
+    clauses = []
+    for word in q.split()[:5]:
+        pattern = f"%{_escape_like(word)}%"
+        clauses.append(
+            or_(
+                Transcript.text.ilike(pattern, escape="\\"),
+                Ticket.summary.ilike(pattern, escape="\\"),
+            )
+        )
+    return and_(*clauses), True
+
+
+def _escape_like(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _filtered(query: AnySelect, f: InboxFilter, timezone: str, *, with_status: bool) -> AnySelect:
+    """``query`` (over tickets) narrowed by scope, filters and search; no tab, paging or order."""
+    search, needs_transcript = _search_clause(f.q)
+    if needs_transcript:
+        query = query.outerjoin(Transcript, Transcript.recording_id == Ticket.recording_id)
+    conditions = [
+        _scope_clause(f),
+        Ticket.topic_code == f.topic if f.topic else None,
+        Ticket.kind == f.kind if f.kind else None,
+        Ticket.status == f.status if (f.status and with_status) else None,
+        Ticket.created_at >= _day_start(f.date_from, timezone) if f.date_from else None,
+        Ticket.created_at < _day_start(f.date_to + timedelta(days=1), timezone)
+        if f.date_to
+        else None,
+        search,
+    ]
+    for condition in conditions:
+        if condition is not None:
+            query = query.where(condition)
+    return query
+
+
+def _order(tab: str) -> tuple[Any, ...]:
+    # The follow-up queue runs oldest due date first; everything else newest first.
+    if tab == "follow_up":
+        return (Ticket.follow_up_on.asc(), Ticket.id.asc())
+    return (Ticket.created_at.desc(), Ticket.id.desc())
+
+
+def encode_cursor(ticket: Ticket, tab: str) -> str:
+    """An opaque keyset cursor after ``ticket`` for this tab's ordering."""
+    key = (
+        ticket.follow_up_on.isoformat()
+        if tab == "follow_up" and ticket.follow_up_on
+        else (ticket.created_at.isoformat())
+    )
+    raw = json.dumps([key, ticket.id]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _after(cursor: str | None, tab: str) -> ColumnElement[bool] | None:
+    if not cursor:
+        return None
+    try:
+        key, ticket_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        ticket_id = int(ticket_id)
+        if tab == "follow_up":
+            day = date.fromisoformat(key)
+            return or_(
+                Ticket.follow_up_on > day, and_(Ticket.follow_up_on == day, Ticket.id > ticket_id)
+            )
+        moment = datetime.fromisoformat(key)
+    except (ValueError, TypeError, json.JSONDecodeError):
+        return None
+    return or_(Ticket.created_at < moment, and_(Ticket.created_at == moment, Ticket.id < ticket_id))
+
+
+@dataclass
+class InboxPage:
+    """One page of an inbox with its counts."""
+
+    tickets: list[Ticket]
+    next_cursor: str | None
+    tab_counts: dict[str, int]
+    status_counts: dict[str, int]
+
+
+def inbox_page(
+    session: Session,
+    f: InboxFilter,
+    user: User,
+    timezone: str,
+    page_size: int = PAGE_SIZE,
+    *,
+    with_transcripts: bool = False,
+) -> InboxPage:
+    """The tickets of this filter's page, newest first (follow-ups: soonest due first)."""
+    today = local_today(timezone)
+    tabs = _tab_clauses(user, today)
+    query = _filtered(select(Ticket), f, timezone, with_status=True)
+    for clause in (tabs[f.tab], _after(f.cursor, f.tab)):
+        if clause is not None:
+            query = query.where(clause)
+    loads = [selectinload(Ticket.assignee)]
+    if with_transcripts:  # the JSON list carries call, recording and transcript of each row
+        loads += [
+            selectinload(Ticket.call),
+            selectinload(Ticket.recording).selectinload(Recording.transcript),
+        ]
+    query = query.options(*loads).order_by(*_order(f.tab)).limit(page_size + 1)
+    rows = list(session.scalars(query))
+    more = len(rows) > page_size
+    rows = rows[:page_size]
+    tab_counts, status_counts = counts(session, f, user, timezone, today)
+    return InboxPage(
+        tickets=rows,
+        next_cursor=encode_cursor(rows[-1], f.tab) if more and rows else None,
+        tab_counts=tab_counts,
+        status_counts=status_counts,
+    )
+
+
+def counts(
+    session: Session, f: InboxFilter, user: User, timezone: str, today: date
+) -> tuple[dict[str, int], dict[str, int]]:
+    """(tickets per tab, tickets per status) under the scope and filters, in one query.
+
+    Tabs follow the status filter; the per-status counts ignore it (they are its choices).
+    """
+    tabs = _tab_clauses(user, today)
+    mine, follow_up = tabs["mine"], tabs["follow_up"]
+    assert mine is not None and follow_up is not None
+    query = _filtered(
+        select(
+            Ticket.status,
+            func.count(),
+            func.count().filter(mine),
+            func.count().filter(follow_up),
+        ).select_from(Ticket),
+        f,
+        timezone,
+        with_status=False,
+    ).group_by(Ticket.status)
+    per_status = {status: 0 for status in TICKET_STATUSES}
+    tab = dict.fromkeys(TABS, 0)
+    for status, total, mine_n, due_n in session.execute(query):
+        per_status[status] = int(total)
+        if f.status and status != f.status:
+            continue
+        tab["all"] += int(total)
+        tab["mine"] += int(mine_n)
+        tab["follow_up"] += int(due_n)
+        for name, only in (
+            ("new", "routed"),
+            ("in_progress", "in_progress"),
+            ("review", "needs_review"),
+        ):
+            if status == only:
+                tab[name] = int(total)
+    return tab, per_status
+
+
+def changed_since(
+    session: Session, f: InboxFilter, timezone: str, since: datetime, limit: int = 100
+) -> list[Ticket]:
+    """Tickets in scope changed after ``since`` (minus an overlap), oldest change first."""
+    query = (
+        _filtered(select(Ticket), replace(f, q=""), timezone, with_status=True)
+        .where(Ticket.updated_at > since - CHANGES_OVERLAP)
+        .order_by(Ticket.updated_at.asc(), Ticket.id.asc())
+        .limit(limit)
+    )
+    return list(session.scalars(query))

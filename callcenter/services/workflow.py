@@ -1,0 +1,257 @@
+"""What operators do to a ticket: claim, assign, move its status, notes, follow-up, summary.
+
+The transition table is the one place that says which status moves are legal; the console
+and the API both offer and enforce only these. Every change writes an audit row. Services
+flush, callers commit.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from callcenter.models import Ticket, TicketNote, User, utcnow
+from callcenter.services.audit import audit
+
+# Moves a person may make. received → transcribing → routed happen in jobs; assigned is
+# reached by claim/assign, and routed is reached again by submitting a needs_review summary.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "received": ("needs_review",),
+    "transcribing": ("needs_review",),
+    "needs_review": (),
+    "routed": ("assigned", "needs_review"),
+    "assigned": ("in_progress", "routed", "needs_review"),
+    "in_progress": ("resolved", "routed"),
+    "resolved": ("follow_up_done", "in_progress"),
+    "follow_up_done": ("closed", "in_progress"),
+    "closed": (),
+}
+# Statuses still owed work (the "open" tickets of an inbox).
+OPEN_STATUSES = ("received", "transcribing", "needs_review", "routed", "assigned", "in_progress")
+NOTE_MAX = 4000
+SUMMARY_MAX = 4000
+
+
+class WorkflowError(ValueError):
+    """An action is not allowed now; ``msg_id`` names the message shown to the person."""
+
+    def __init__(self, msg_id: str, **values: object) -> None:
+        super().__init__(msg_id)
+        self.msg_id = msg_id
+        self.values = values
+
+
+def may_act(user: User, ticket: Ticket) -> bool:
+    """Supervisors and admins act on any ticket; operators on their center's, their own,
+    and on tickets no center holds yet (a needs_review ticket before routing)."""
+    if user.role in ("supervisor", "admin"):
+        return True
+    return (
+        ticket.assignee_id == user.id
+        or ticket.center_code is None
+        or (user.center_code is not None and ticket.center_code == user.center_code)
+    )
+
+
+def may_see_full_number(user: User, ticket: Ticket) -> bool:
+    """Supervisors and admins see the caller's number; operators only when they must call:
+    callback requests, and tickets assigned to them."""
+    if user.role in ("supervisor", "admin"):
+        return True
+    return ticket.kind == "callback" or ticket.assignee_id == user.id
+
+
+def allowed_moves(user: User, ticket: Ticket) -> tuple[str, ...]:
+    """Status moves this user may make on this ticket now."""
+    if not may_act(user, ticket):
+        return ()
+    return TRANSITIONS.get(ticket.status, ())
+
+
+def _require_actor(user: User, ticket: Ticket) -> None:
+    if not may_act(user, ticket):
+        raise WorkflowError("work.not_yours")
+
+
+def _audit(session: Session, action: str, ticket: Ticket, user: User, **detail: Any) -> None:
+    audit(session, action, user=user, target_type="ticket", target_id=ticket.id, **detail)
+
+
+def _first_response(ticket: Ticket) -> None:
+    # The first thing a person does with a ticket is its first response (a supervisor KPI).
+    if ticket.first_response_at is None:
+        ticket.first_response_at = utcnow()
+
+
+def change_status(
+    session: Session,
+    ticket: Ticket,
+    new_status: str,
+    *,
+    user: User,
+    follow_up_on: date | None = None,
+    ip: str | None = None,
+) -> None:
+    """Move ``ticket`` to ``new_status`` if the table allows it; stamps times and audits."""
+    _require_actor(user, ticket)
+    old = ticket.status
+    if new_status not in TRANSITIONS.get(old, ()):
+        raise WorkflowError("work.illegal_move", old=old, new=new_status)
+    now = utcnow()
+    if new_status == "assigned" and ticket.assignee_id is None:
+        ticket.assignee_id = user.id
+    if new_status == "routed":
+        ticket.assignee_id = None  # released back to the center's queue
+    if new_status == "resolved":
+        ticket.resolved_at = now
+        if follow_up_on is not None:
+            ticket.follow_up_on = follow_up_on
+    elif new_status == "follow_up_done":
+        ticket.follow_up_done_at = now
+    elif new_status == "closed":
+        ticket.closed_at = now
+    elif new_status == "in_progress" and old in ("resolved", "follow_up_done"):
+        # Reopened: the earlier resolution no longer stands.
+        ticket.resolved_at = None
+        ticket.follow_up_done_at = None
+    ticket.status = new_status
+    _first_response(ticket)
+    detail: dict[str, object] = {"from": old, "to": new_status}
+    if follow_up_on is not None:
+        detail["follow_up_on"] = follow_up_on.isoformat()
+    _audit(session, "ticket.status", ticket, user, ip=ip, **detail)
+    session.flush()
+
+
+def assign(
+    session: Session, ticket: Ticket, assignee: User, *, user: User, ip: str | None = None
+) -> None:
+    """Give the ticket to ``assignee`` (claim when assignee is the user)."""
+    _require_actor(user, ticket)
+    if not assignee.active:
+        raise WorkflowError("work.assignee_inactive")
+    if user.role == "operator":
+        if ticket.assignee_id not in (None, user.id):
+            raise WorkflowError("work.already_assigned")
+        if assignee.id != user.id and assignee.center_code != user.center_code:
+            raise WorkflowError("work.assign_other_center")
+    if ticket.status not in ("routed", "assigned", "in_progress", "needs_review"):
+        raise WorkflowError("work.cannot_assign", status=ticket.status)
+    previous = ticket.assignee_id
+    ticket.assignee_id = assignee.id
+    if ticket.status == "routed":
+        ticket.status = "assigned"
+    _first_response(ticket)
+    _audit(
+        session,
+        "ticket.assign",
+        ticket,
+        user,
+        ip=ip,
+        assignee=assignee.username,
+        previous_assignee_id=previous,
+    )
+    session.flush()
+
+
+def claim(session: Session, ticket: Ticket, *, user: User, ip: str | None = None) -> None:
+    """Take the ticket yourself."""
+    assign(session, ticket, user, user=user, ip=ip)
+
+
+def add_note(
+    session: Session, ticket: Ticket, text: str, *, user: User, ip: str | None = None
+) -> TicketNote:
+    """Add an operator's note (any signed-in role may annotate any ticket it can see)."""
+    text = text.strip()
+    if not text:
+        raise WorkflowError("work.note_empty")
+    if len(text) > NOTE_MAX:
+        raise WorkflowError("work.too_long", limit=NOTE_MAX)
+    note = TicketNote(ticket_id=ticket.id, author_id=user.id, text=text, created_at=utcnow())
+    session.add(note)
+    if may_act(user, ticket):
+        _first_response(ticket)
+    session.flush()
+    _audit(session, "ticket.note", ticket, user, ip=ip, note_id=note.id)
+    return note
+
+
+def set_follow_up(
+    session: Session, ticket: Ticket, day: date | None, *, user: User, ip: str | None = None
+) -> None:
+    """Set or clear the follow-up check date (사후 점검)."""
+    _require_actor(user, ticket)
+    if ticket.status in ("follow_up_done", "closed"):
+        raise WorkflowError("work.follow_up_finished")
+    ticket.follow_up_on = day
+    _audit(
+        session,
+        "ticket.follow_up",
+        ticket,
+        user,
+        ip=ip,
+        follow_up_on=day.isoformat() if day else None,
+    )
+    session.flush()
+
+
+def submit_summary(
+    session: Session, ticket: Ticket, text: str, *, user: User, ip: str | None = None
+) -> None:
+    """Record what a needs_review caller wants, then route it as if it were the transcript."""
+    _require_actor(user, ticket)
+    text = text.strip()
+    if not text:
+        raise WorkflowError("work.summary_empty")
+    if len(text) > SUMMARY_MAX:
+        raise WorkflowError("work.too_long", limit=SUMMARY_MAX)
+    if ticket.status not in ("needs_review", "received", "transcribing"):
+        raise WorkflowError("work.summary_not_needed")
+    old = ticket.status
+    ticket.summary = text
+    _first_response(ticket)
+    _audit(session, "ticket.summary", ticket, user, ip=ip, length=len(text))
+    session.flush()
+    from callcenter.services.routing import route_ticket  # the routing team's service
+
+    route_ticket(session, ticket)
+    session.flush()
+    if ticket.status != old:
+        _audit(
+            session,
+            "ticket.status",
+            ticket,
+            user,
+            ip=ip,
+            **{"from": old, "to": ticket.status, "via": "summary"},
+        )
+
+
+def mark_routed_by_hand(session: Session, ticket: Ticket, *, user: User) -> None:
+    """A ticket not yet routed becomes routed once a person gives it a topic and center."""
+    if ticket.status not in ("received", "transcribing", "needs_review"):
+        return
+    if not (ticket.topic_code and ticket.center_code):
+        return
+    old = ticket.status
+    ticket.status = "routed"
+    ticket.routed_at = ticket.routed_at or utcnow()
+    _first_response(ticket)
+    _audit(
+        session, "ticket.status", ticket, user, **{"from": old, "to": "routed", "via": "reroute"}
+    )
+    session.flush()
+
+
+def assignable_users(session: Session, ticket: Ticket, user: User) -> list[User]:
+    """Whom this user may hand the ticket to: colleagues of its center (supervisors: all)."""
+    query = select(User).where(User.active.is_(True), User.role == "operator")
+    if user.role == "operator":
+        query = query.where(User.center_code == user.center_code)
+    elif ticket.center_code:
+        query = query.where(User.center_code == ticket.center_code)
+    return list(session.scalars(query.order_by(User.username)))

@@ -1,0 +1,134 @@
+"""Recordings and the tickets they make: persisted first, then the jobs are enqueued.
+
+The Record action and the recording status callback may arrive in either order (or only
+one of them); both go through :func:`record_and_ticket`, keyed by RecordingSid, so they
+converge on one Recording row and one ticket.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import phonenumbers
+from flask import current_app
+from rq import Retry
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from callcenter.jobs import try_enqueue
+from callcenter.models import Call, Recording, Ticket
+from callcenter.services.tickets import create_ticket_for_call
+from callcenter.voice.calls import set_outcome
+
+RECORDING_SID = re.compile(r"^RE[0-9a-fA-F]{32}$")
+TRANSCRIBE_JOB = "transcription.jobs.transcribe_recording"
+SMS_JOB = "callcenter.voice.sms.send_ticket_sms"
+JOB_RETRY_INTERVALS = [10, 30, 60]
+
+
+def parse_duration(value: str | None) -> int | None:
+    """Twilio's RecordingDuration / CallDuration / QueueTime: whole seconds, or None."""
+    try:
+        return max(0, int(value)) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def record_and_ticket(
+    session: Session, call: Call, form: Any, *, purpose: str, timezone: str
+) -> tuple[Recording, Ticket, bool]:
+    """Upsert the Recording named in ``form`` and the call's ticket for it.
+
+    Also settles the call's outcome (ticket or voicemail).
+    Returns (recording, ticket, recording_created). Flushes; the caller commits.
+    """
+    sid = (form.get("RecordingSid") or "").strip()
+    if not RECORDING_SID.match(sid):
+        raise ValueError("RecordingSid missing or malformed")
+    url = (form.get("RecordingUrl") or "").strip()
+    if url and not url.startswith(("https://", "http://")):
+        raise ValueError("RecordingUrl is not an http(s) URL")
+    duration = parse_duration(form.get("RecordingDuration"))
+    recording = session.scalars(
+        select(Recording).where(Recording.recording_sid == sid)
+    ).one_or_none()
+    created = recording is None
+    if recording is None:
+        recording = Recording(
+            recording_sid=sid,
+            call_id=call.id,
+            source_url=url,
+            purpose=purpose,
+            duration_seconds=duration,
+            status="pending",
+        )
+        session.add(recording)
+        session.flush()
+    else:
+        # Fill what the other callback did not carry; never rewind the transcription state.
+        if url and not recording.source_url:
+            recording.source_url = url
+        if duration is not None and recording.duration_seconds is None:
+            recording.duration_seconds = duration
+    set_outcome(call, "voicemail" if purpose == "voicemail" else "ticket")
+    # The ticket number takes the day's counter row lock until commit: everything else
+    # is flushed first so that the lock is held as briefly as possible.
+    session.flush()
+    ticket = create_ticket_for_call(
+        session, call, kind=purpose, timezone=timezone, recording_id=recording.id
+    )
+    return recording, ticket, created
+
+
+def enqueue_transcription(recording: Recording) -> str | None:
+    """Queue the transcription job (committed row first); None when Redis is unreachable.
+
+    The row then stays ``pending`` with no job id and the transcription sweep picks it up.
+    """
+    job = try_enqueue(
+        TRANSCRIBE_JOB,
+        recording.id,
+        queue="transcription",
+        job_id=f"transcribe-{recording.id}",
+        timeout=current_app.config["TRANSCRIBE_TIMEOUT"],
+        retry=Retry(max=3, interval=JOB_RETRY_INTERVALS),
+    )
+    return job.id if job is not None else None
+
+
+def is_mobile(number: str | None) -> bool:
+    """A Korean mobile number (the only kind we can text)."""
+    try:
+        parsed = phonenumbers.parse(number or "", None)
+    except phonenumbers.NumberParseException:
+        return False
+    return parsed.country_code == 82 and phonenumbers.number_type(parsed) in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    )
+
+
+def sms_possible(ticket: Ticket) -> bool:
+    """Twilio credentials and a sender are configured, and the caller has a mobile number."""
+    config = current_app.config
+    return bool(
+        config.get("TWILIO_CREDENTIALS_CONFIGURED")
+        and config.get("TWILIO_SMS_FROM")
+        and is_mobile(ticket.caller_number)
+    )
+
+
+def enqueue_ticket_sms(ticket: Ticket) -> bool:
+    """Queue the ticket-number SMS when it can be sent; True if queued."""
+    if not sms_possible(ticket):
+        return False
+    job = try_enqueue(
+        SMS_JOB,
+        ticket.id,
+        queue="default",
+        job_id=f"sms-{ticket.id}",
+        timeout=60,
+        retry=Retry(max=3, interval=JOB_RETRY_INTERVALS),
+    )
+    return job is not None

@@ -1,0 +1,277 @@
+"""The call flow's webhooks: incoming, menu, region, recording, lookup, status, fallback."""
+
+from __future__ import annotations
+
+from flask import Response, current_app, request
+from sqlalchemy import select
+
+import ivr_flows as flows
+from callcenter.db import db
+from callcenter.models import Call, Center, Ticket, utcnow
+from callcenter.voice import bp
+from callcenter.voice.calls import (
+    add_event,
+    apply_step,
+    call_state,
+    caller_known,
+    end_call_if_gone,
+    ivr_settings,
+    queue_full,
+    remember,
+)
+from callcenter.voice.recordings import (
+    RECORDING_SID,
+    enqueue_ticket_sms,
+    enqueue_transcription,
+    parse_duration,
+    record_and_ticket,
+)
+from callcenter.voice.security import twilio_only
+from callcenter.voice.webhook import call_webhook, no_content, query_choice, query_int, twiml
+from ivr_flows import urls
+from routing.location import ivr_region, region_from_speech
+
+REGION_NEXT = ("1", "2", "3", "vm")
+TERMINAL_STATUSES = {
+    "completed": "completed",
+    "busy": "busy",
+    "failed": "failed",
+    "no-answer": "no_answer",
+    "canceled": "canceled",
+}
+
+
+def _confidence() -> float | None:
+    try:
+        return float(request.form["Confidence"])
+    except (KeyError, ValueError):
+        return None
+
+
+@bp.post(urls.INCOMING)
+@call_webhook(incoming=True)
+def incoming(call: Call, created: bool) -> Response:
+    """A call comes in: greeting, recording notice, menu. A replayed CallSid changes nothing."""
+    step = flows.incoming(call_state(call, open_now=True), ivr_settings())
+    if created:
+        detail = {"from": call.from_number, "to": call.to_number, "region": call.region}
+        apply_step(db.session(), call, step, "incoming", detail=detail)
+    return twiml(step.twiml)
+
+
+@bp.post(urls.MENU)
+@call_webhook()
+def menu(call: Call, created: bool) -> Response:
+    """The caller's menu answer (keys or speech), or silence."""
+    digits, speech = request.form.get("Digits"), request.form.get("SpeechResult")
+    attempt = query_int("n", 1, 1, flows.MENU_ATTEMPTS)
+    # Only the operator branch needs the queue size; counting costs a query.
+    wants_operator = flows.menu_choice(digits, speech) == "0" or attempt >= flows.MENU_ATTEMPTS
+    state = call_state(call, queue_full=wants_operator and queue_full(db.session()))
+    step = flows.menu(state, ivr_settings(), digits=digits, speech=speech, attempt=attempt)
+    apply_step(
+        db.session(),
+        call,
+        step,
+        "menu",
+        digits=digits,
+        speech=speech,
+        speech_confidence=_confidence(),
+    )
+    return twiml(step.twiml)
+
+
+@bp.post(urls.REGION)
+@call_webhook()
+def region(call: Call, created: bool) -> Response:
+    """The answer to the region question: a key 1-7 or a spoken place name."""
+    digits, speech = request.form.get("Digits"), request.form.get("SpeechResult")
+    next_step = query_choice("next", REGION_NEXT, "1")
+    attempt = query_int("n", 1, 1, 2)
+    key = flows.region_digit(digits, speech)
+    location = ivr_region(key) if key else None
+    if location is None and speech:
+        location = region_from_speech(speech)
+    if location is not None:
+        call.region, call.region_source = location.region, location.source
+    state = call_state(call, queue_full=next_step == "vm" and queue_full(db.session()))
+    step = flows.region_answer(
+        state, ivr_settings(), found=location is not None, next_step=next_step, attempt=attempt
+    )
+    apply_step(
+        db.session(),
+        call,
+        step,
+        "region",
+        digits=digits,
+        speech=speech,
+        speech_confidence=_confidence(),
+        detail={"region": call.region, "source": call.region_source},
+    )
+    return twiml(step.twiml)
+
+
+@bp.post(urls.RECORD)
+@call_webhook()
+def record(call: Call, created: bool) -> Response:
+    """The recording prompt again (after an empty recording)."""
+    purpose = query_choice("purpose", urls.PURPOSES, "problem")
+    attempt = query_int("n", 1, 1, 2)
+    state = call_state(call)
+    step = flows.record_prompt(state, ivr_settings(), purpose=purpose, attempt=attempt)
+    apply_step(db.session(), call, step, "record_prompt")
+    return twiml(step.twiml)
+
+
+@bp.post(urls.RECORD_DONE)
+@call_webhook(lock=True)
+def record_done(call: Call, created: bool) -> Response:
+    """<Record> finished: the ticket exists now; read its number back and say goodbye."""
+    purpose = query_choice("purpose", urls.PURPOSES, "problem")
+    timezone = current_app.config["TIMEZONE"]
+    digits = request.form.get("Digits")
+    if not RECORDING_SID.match(request.form.get("RecordingSid") or ""):
+        # No recording to speak of (a hang-up before any audio): ask once more.
+        step = flows.record_prompt(call_state(call), ivr_settings(), purpose=purpose, attempt=2)
+        apply_step(db.session(), call, step, "record", digits=digits, detail={"missing": True})
+        return twiml(step.twiml)
+    recording, ticket, _ = record_and_ticket(
+        db.session(), call, request.form, purpose=purpose, timezone=timezone
+    )
+    state = call_state(call, open_now=True)
+    step = flows.record_done(
+        state, ivr_settings(), ticket_number=ticket.number, purpose=purpose, sms=False
+    )
+    apply_step(
+        db.session(),
+        call,
+        step,
+        "record",
+        digits=digits,
+        detail={"recording_sid": recording.recording_sid, "hangup": digits == "hangup"},
+    )
+    db.session.commit()
+    if enqueue_ticket_sms(ticket):
+        step = flows.record_done(
+            state, ivr_settings(), ticket_number=ticket.number, purpose=purpose, sms=True
+        )
+    return twiml(step.twiml)
+
+
+@bp.post(urls.RECORDING_STATUS)
+@call_webhook(lock=True)
+def recording_status(call: Call, created: bool) -> Response:
+    """Recording status callback: persist and commit the Recording, then queue transcription."""
+    form = request.form
+    purpose = query_choice("purpose", urls.PURPOSES, "voicemail")
+    status = form.get("RecordingStatus", "completed")
+    sid = form.get("RecordingSid", "")
+    seen = list((call.state or {}).get("recording_callbacks", []))
+    key = f"{sid}:{status}"
+    if key in seen:
+        return no_content()  # a replay: nothing changes
+    remember(call, "recording_callbacks", [*seen, key])
+    if status != "completed":
+        add_event(db.session(), call, "recording", status, detail={"recording_sid": sid})
+        return no_content()
+    recording, ticket, _ = record_and_ticket(
+        db.session(), call, form, purpose=purpose, timezone=current_app.config["TIMEZONE"]
+    )
+    add_event(
+        db.session(),
+        call,
+        "recording",
+        "completed",
+        detail={"recording_sid": sid, "ticket": ticket.number, "purpose": purpose},
+    )
+    db.session.commit()  # the row is safe before any job or Redis is involved
+    if recording.status == "pending" and recording.job_id is None:
+        job_id = enqueue_transcription(recording)
+        if job_id is not None:
+            recording.job_id = job_id
+    enqueue_ticket_sms(ticket)  # the caller may have hung up before hearing the number
+    return no_content()
+
+
+@bp.post(urls.LOOKUP)
+@call_webhook()
+def lookup(call: Call, created: bool) -> Response:
+    """Branch 4: the last four digits of one of this caller's own tickets."""
+    digits = (request.form.get("Digits") or "").strip()
+    attempt = query_int("n", 1, 1, 2)
+    state = call_state(call, open_now=True)
+    if not digits and attempt == 1:
+        # Silence on the first ask: ask again rather than report "not found".
+        step = flows.lookup_prompt(state, ivr_settings(), attempt=2)
+    else:
+        found = _own_ticket(call, digits)
+        step = flows.lookup_result(state, ivr_settings(), found=found, attempt=attempt)
+    apply_step(db.session(), call, step, "lookup", digits=digits)
+    return twiml(step.twiml)
+
+
+def _own_ticket(call: Call, last4: str) -> flows.FoundTicket | None:
+    # Privacy: only tickets created from the number this call comes from.
+    if len(last4) != 4 or not last4.isdigit() or not caller_known(call.from_number):
+        return None
+    ticket = db.session.scalars(
+        select(Ticket)
+        .where(Ticket.caller_number == call.from_number, Ticket.number.endswith(f"-{last4}"))
+        .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+        .limit(1)
+    ).first()
+    if ticket is None:
+        return None
+    center = db.session.get(Center, ticket.center_code) if ticket.center_code else None
+    name = None
+    if center is not None:
+        name = center.name_ko if call.language == "ko" else center.name_en
+    return flows.FoundTicket(ticket.number, ticket.status, name)
+
+
+@bp.post(urls.STATUS)
+@call_webhook(lock=True)
+def status(call: Call, created: bool) -> Response:
+    """Call status callback; repeated or older SequenceNumbers never rewind the call."""
+    form = request.form
+    call_status = (form.get("CallStatus") or "").strip()
+    sequence = parse_duration(form.get("SequenceNumber"))
+    seen = list((call.state or {}).get("status_seen", []))
+    key = f"{sequence}:{call_status}"
+    if key in seen:
+        return no_content()
+    remember(call, "status_seen", [*seen, key])
+    stale = sequence is not None and sequence <= call.status_sequence
+    add_event(
+        db.session(),
+        call,
+        "status",
+        call_status,
+        detail={"sequence": sequence, "stale": stale, "duration": form.get("CallDuration")},
+    )
+    if stale:
+        return no_content()
+    if sequence is not None:
+        call.status_sequence = sequence
+    if call_status in TERMINAL_STATUSES:
+        call.status = TERMINAL_STATUSES[call_status]
+        call.ended_at = utcnow()
+        call.duration_seconds = parse_duration(form.get("CallDuration"))
+        end_call_if_gone(call)
+    return no_content()
+
+
+@bp.post(urls.FALLBACK)
+@twilio_only
+def fallback() -> Response:
+    """Twilio's fallback URL: apologise and take a message. Never touches the database."""
+    settings = ivr_settings()
+    if request.args.get("step") == "done":
+        return twiml(flows.fallback_done(settings))
+    current_app.logger.error(
+        "fallback URL used for call %s (ErrorCode %s at %s)",
+        request.form.get("CallSid"),
+        request.form.get("ErrorCode"),
+        request.form.get("ErrorUrl"),
+    )
+    return twiml(flows.fallback(settings))

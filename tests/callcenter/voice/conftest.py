@@ -1,0 +1,86 @@
+"""Voice webhooks over real HTTP: the app in a real server thread, driven by the simulator."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+from callcenter.db import db
+from callcenter.simulator import TwilioSimulator
+
+AUDIO = Path(__file__).resolve().parents[2] / "data" / "audio" / "ivr_problem_ko.wav"
+SEOUL = ZoneInfo("Asia/Seoul")
+FRIDAY_MORNING = datetime(2026, 11, 27, 10, 30, tzinfo=SEOUL)
+
+
+@pytest.fixture
+def voice_time() -> datetime:
+    """The time the webhooks see; parametrize ``voice_time`` to call after hours or on a holiday."""
+    return FRIDAY_MORNING
+
+
+@pytest.fixture
+def voice_config() -> dict[str, Any]:
+    """Extra app settings for one test; parametrize ``voice_config`` to change them."""
+    return {}
+
+
+@pytest.fixture(autouse=True)
+def _voice_settings(
+    app_config: dict[str, Any], voice_time: datetime, voice_config: dict[str, Any]
+) -> None:
+    app_config["VOICE_CLOCK"] = lambda: voice_time
+    app_config.update(voice_config)
+
+
+@contextmanager
+def serving(app: Flask) -> Iterator[str]:
+    """Serve ``app`` from a threaded werkzeug server on a free port; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[str]:
+    """The test app over real HTTP."""
+    with serving(app) as url:
+        yield url
+
+
+def simulator_for(app: Flask, base_url: str) -> TwilioSimulator:
+    """Signs for PUBLIC_BASE_URL (http://localhost) but sends to ``base_url``: as behind a proxy."""
+    return TwilioSimulator(
+        base_url, app.config["TWILIO_AUTH_TOKEN"], public_base_url=app.config["PUBLIC_BASE_URL"]
+    )
+
+
+@pytest.fixture
+def simulator(app: Flask, live_server: str) -> Iterator[TwilioSimulator]:
+    """Plays Twilio against the live test server."""
+    sim = simulator_for(app, live_server)
+    yield sim
+    sim.close()
+
+
+@pytest.fixture
+def session(app: Flask) -> Iterator[Any]:
+    """A database session in the app context, fresh for each read-back."""
+    with app.app_context():
+        yield db.session
+        db.session.remove()

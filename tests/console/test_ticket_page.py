@@ -1,0 +1,181 @@
+"""The ticket page: masking, region, audio with Range and audit, transcript, escaping, forms."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from sqlalchemy import select
+
+from callcenter.db import db
+from callcenter.models import AuditLog, Ticket
+from tests.auth_helpers import csrf_token, make_user, sign_in
+from tests.console.factories import make_ticket
+
+
+def _client(app, name, role="operator", center="INCHEON"):
+    make_user(app, name, role, center)
+    client = app.test_client()
+    assert sign_in(client, name).status_code == 302
+    return client
+
+
+def _page(client, ticket) -> str:
+    response = client.get(f"/console/tickets/{ticket.number}")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def _post(client, ticket, action, **data):
+    token = csrf_token(client, f"/console/tickets/{ticket.number}")
+    return client.post(
+        f"/console/tickets/{ticket.number}/{action}", data={"csrf_token": token, **data}
+    )
+
+
+def _ticket(app, number) -> Ticket:
+    with app.app_context():
+        return db.session.scalars(select(Ticket).where(Ticket.number == number)).one()
+
+
+def _plays(app) -> int:
+    with app.app_context():
+        return len(
+            db.session.scalars(select(AuditLog).where(AuditLog.action == "recording.play")).all()
+        )
+
+
+def test_number_masked_until_claimed(app):
+    ticket = make_ticket(app, caller="+821012345678")
+    client = _client(app, "kim")
+    page = _page(client, ticket)
+    assert "•••-••••-5678" in page and "1234" not in page.split("caller-number")[1][:80]
+    assert _post(client, ticket, "claim").status_code == 302
+    assert "010-1234-5678" in _page(client, ticket)
+
+
+def test_callback_shows_the_number_to_call(app):
+    ticket = make_ticket(app, kind="callback", caller="+82325551234")
+    page = _page(_client(app, "kim"), ticket)
+    assert "전화 요청 — 이 번호로 전화하세요" in page
+    assert 'href="tel:+82325551234"' in page and "032-555-1234" in page
+
+
+def test_supervisor_sees_full_number(app):
+    ticket = make_ticket(app, caller="+821012345678")
+    assert "010-1234-5678" in _page(_client(app, "boss", "supervisor", None), ticket)
+
+
+def test_region_and_how_it_was_known(app):
+    client = _client(app, "kim")
+    page = _page(client, make_ticket(app, region="인천", region_source="area_code"))
+    assert '인천 <span class="hint">(전화번호 지역번호로 확인)</span>' in page
+    page = _page(client, make_ticket(app, region=None, region_source="unknown"))
+    assert '알 수 없음 <span class="hint">(확인 안 됨)</span>' in page
+    page = _page(client, make_ticket(app, region="경남", region_source="ivr_speech"))
+    assert '경남 <span class="hint">(ARS에서 지역을 말함)</span>' in page
+
+
+def test_transcript_segments_with_times_and_routing_explanation(app):
+    ticket = make_ticket(app)
+    page = _page(_client(app, "kim"), ticket)
+    assert re.search(r'data-start="2.4"[^>]*>0:02</button> <span class="segment-text">쇳물', page)
+    assert "주조" in page and "0.82" in page  # topic scores by name
+    assert "한국생산기술연구원" in page and "한국재료연구원" in page  # suggested institutes
+    assert "센터까지 거리(km)" in page and "12.3" in page
+
+
+def test_notes_and_transcripts_are_escaped(app):
+    ticket = make_ticket(app, transcript="<script>alert('t')</script>", segments=[])
+    client = _client(app, "kim")
+    assert _post(client, ticket, "notes", text="<script>alert('n')</script>").status_code == 302
+    page = _page(client, ticket)
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(&#39;n&#39;)&lt;/script&gt;" in page
+    assert "&lt;script&gt;alert(&#39;t&#39;)&lt;/script&gt;" in page
+
+
+def test_forms_refuse_posts_without_csrf(app):
+    ticket = make_ticket(app)
+    client = _client(app, "kim")
+    posts = (("claim", {}), ("notes", {"text": "x"}), ("status", {"status": "needs_review"}))
+    for action, data in posts:
+        response = client.post(f"/console/tickets/{ticket.number}/{action}", data=data)
+        assert response.status_code == 400, action
+    assert _ticket(app, ticket.number).status == "routed"
+
+
+def test_only_legal_moves_are_offered_and_enforced(app):
+    ticket = make_ticket(app, status="in_progress")
+    client = _client(app, "kim")
+    page = _page(client, ticket)
+    offered = re.findall(r'name="status" value="(\w+)"', page)
+    assert offered == ["resolved", "routed"]
+    response = _post(client, ticket, "status", status="closed")
+    assert response.status_code == 302
+    expected = "&#39;처리 중&#39; 상태에서 &#39;종결&#39; 상태로 바꿀 수 없습니다"
+    assert expected in _page(client, ticket)
+    assert _ticket(app, ticket.number).status == "in_progress"
+
+
+def test_resolve_with_follow_up_date_joins_the_follow_up_queue(app):
+    ticket = make_ticket(app, status="in_progress")
+    client = _client(app, "kim")
+    _post(client, ticket, "status", status="resolved", follow_up_on="2000-01-03")
+    saved = _ticket(app, ticket.number)
+    assert saved.status == "resolved" and saved.follow_up_on == date(2000, 1, 3)
+    assert saved.resolved_at is not None
+    queue = client.get("/console/?tab=follow_up").get_data(as_text=True)
+    assert ticket.number in queue
+    _post(client, ticket, "follow-up", follow_up_on="not-a-date")
+    assert "날짜 형식이 올바르지 않습니다" in _page(client, ticket)
+
+
+def test_other_centers_operator_reads_but_cannot_act(app):
+    ticket = make_ticket(app, center="INCHEON")
+    client = _client(app, "busan_op", center="BUSAN")
+    page = _page(client, ticket)
+    assert "다른 센터의 티켓입니다" in page
+    assert f"/console/tickets/{ticket.number}/claim" not in page
+    assert f"/console/tickets/{ticket.number}/reroute" not in page
+    _post(client, ticket, "claim")
+    assert _ticket(app, ticket.number).assignee_id is None
+
+
+def test_audio_supports_ranges_and_audits_each_play(app):
+    ticket = make_ticket(app)
+    client = _client(app, "kim")
+    url = f"/console/tickets/{ticket.number}/audio"
+    with client.get(url) as full:
+        assert full.status_code == 200 and full.mimetype == "audio/wav"
+        assert full.headers["Accept-Ranges"] == "bytes"
+        assert "no-store" in full.headers["Cache-Control"]
+        body = full.data
+    assert _plays(app) == 1
+    with client.get(url, headers={"Range": "bytes=100-199"}) as part:
+        assert part.status_code == 206 and part.data == body[100:200]
+        assert part.headers["Content-Range"] == f"bytes 100-199/{len(body)}"
+    assert _plays(app) == 1  # a seek is not a new play
+    with client.get(url, headers={"Range": "bytes=0-"}) as again:
+        assert again.status_code == 206
+    assert _plays(app) == 1  # the browser's second opening request of the same play
+    with app.app_context():
+        row = db.session.scalars(select(AuditLog).where(AuditLog.action == "recording.play")).one()
+        assert row.target_type == "recording" and row.detail == {"ticket": ticket.number}
+
+
+def test_audio_requires_sign_in_and_a_file_inside_recordings_dir(app, tmp_path):
+    ticket = make_ticket(app)
+    url = f"/console/tickets/{ticket.number}/audio"
+    with app.test_client().get(url) as response:
+        assert response.status_code == 302
+    client = _client(app, "kim")
+    outside = tmp_path / "elsewhere.wav"
+    outside.write_bytes(b"RIFF")
+    with app.app_context():
+        item = db.session.scalars(select(Ticket).where(Ticket.number == ticket.number)).one()
+        item.recording.local_path = str(outside)
+        db.session.commit()
+    with client.get(url) as response:
+        assert response.status_code == 404
+    assert "녹음 파일이 아직 없습니다" in _page(client, ticket)
