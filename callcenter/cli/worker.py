@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from typing import Any
@@ -84,6 +85,17 @@ class AppWorker(AppContextMixin, Worker):
         return int(super().get_heartbeat_ttl(job, working_time))
 
 
+def _log_jobs_to_stderr() -> None:
+    """Our jobs' INFO lines (model loaded, recording transcribed) beside RQ's own."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s", "%H:%M:%S"))
+    for name in ("callcenter", "transcription"):
+        logger = logging.getLogger(name)
+        if not logger.handlers:
+            logger.addHandler(handler)
+            logger.setLevel(logging.INFO)
+
+
 def _start_watchdog(worker: Worker, job: Job) -> threading.Timer | None:
     """End the worker if an in-process job outlives its timeout (a hang SIGALRM cannot break)."""
     if not job.timeout or job.timeout < 0:
@@ -143,6 +155,7 @@ def worker_command(burst: bool, queue_names: str, simple: bool) -> None:
     try:
         db.check()
         check_redis(app)
+        _log_jobs_to_stderr()
         warmup(app, names)
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
