@@ -1,7 +1,7 @@
 """Speed and accuracy of the transcription engines on a folder of labelled recordings.
 
     python bench/transcription.py [FOLDER] [--engines openai-whisper,faster-whisper]
-                                  [--model DIR] [--no-prompt] [--beam-size N]
+                                  [--model DIR] [--no-prompt] [--beam-size N] [--language ko]
 
 FOLDER holds audio files and ``references.tsv`` (UTF-8, header ``file<TAB>text``, more
 columns allowed); the default is tests/data/audio. Real labelled calls in the same layout
@@ -90,7 +90,7 @@ def run_engine(args: argparse.Namespace) -> None:
     engine = get_engine(args.worker, model_dir)
     load_s = time.perf_counter() - started
     options = default_options(prompt=not args.no_prompt)
-    options = replace(options, beam_size=args.beam_size)
+    options = replace(options, beam_size=args.beam_size, language=args.language)
     # One untimed warm-up: first inference pays one-off kernel set-up costs.
     rng = np.random.default_rng(0)
     engine.transcribe_chunk((rng.standard_normal(16000) * 0.01).astype(np.float32), options)
@@ -119,7 +119,8 @@ def run_engine(args: argparse.Namespace) -> None:
 def measure(engine: str, args: argparse.Namespace) -> dict[str, Any]:
     """Run one engine in a child process and collect its lines."""
     command = [sys.executable, __file__, str(args.folder), "--worker", engine,
-               "--model", str(args.model), "--beam-size", str(args.beam_size)]  # fmt: skip
+               "--model", str(args.model), "--beam-size", str(args.beam_size),
+               "--language", args.language]  # fmt: skip
     if args.no_prompt:
         command.append("--no-prompt")
     output = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -171,7 +172,8 @@ def print_report(results: list[dict[str, Any]], args: argparse.Namespace) -> Non
                 f"  CER {clip['cer']:.3f}  {clip['text'][:70]}"
             )
     print(f"\nfolder: {args.folder}  model: {args.model}  prompt: {not args.no_prompt}  "
-          f"beam: {args.beam_size}\nCER normaliser: {NORMALISER}\n")  # fmt: skip
+          f"beam: {args.beam_size}  language: {args.language}\n"
+          f"CER normaliser: {NORMALISER}\n")  # fmt: skip
     print(
         "| engine | load s | RTF | RTF long-form | CPU RTF | CER pooled | CER mean | peak RSS MB |"
     )
@@ -191,6 +193,7 @@ def main() -> None:
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
     parser.add_argument("--no-prompt", action="store_true")
     parser.add_argument("--beam-size", type=int, default=1)
+    parser.add_argument("--language", default="ko", help="ko; en for control speech")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:

@@ -22,6 +22,12 @@ from transcription.prepare import OPENAI_CHECKPOINT, model_label
 
 ENGINES = ("openai-whisper", "faster-whisper")
 
+# PyTorch and CTranslate2 both run on libgomp, which spin-waits between parallel regions.
+# With other processes on the same cores, Whisper's many small decoder steps then ran five
+# times slower (measured: one 30 s window took 40 s instead of 8 s). libgomp reads this
+# once, when it loads, hence here, before either library is imported; an explicit value wins.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 
 @dataclass
 class Segment:

@@ -122,6 +122,12 @@ class _Transcription:
             max_bytes=int(self.config["RECORDING_MAX_BYTES"]),
             auth=(self.config["TWILIO_ACCOUNT_SID"], self.config["TWILIO_AUTH_TOKEN"]),
         )
+        if not recording.source_url:
+            # The Record action may arrive before the status callback that carries the URL.
+            raise DownloadFailed(
+                "녹음 주소가 아직 도착하지 않았습니다. 잠시 후 다시 시도합니다.",
+                "no RecordingUrl yet",
+            )
         url = recording_media_url(recording.source_url)
         db.session.close()  # no connection held over the network wait
         try:
