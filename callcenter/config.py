@@ -197,8 +197,18 @@ def load_settings(env: Mapping[str, str], instance_path: str | os.PathLike[str])
         "IVR_VOICE": env.get("IVR_VOICE", "Polly.Seoyeon"),
         "IVR_VOICE_EN": env.get("IVR_VOICE_EN", "Polly.Joanna"),
         "TRANSCRIBE_ENGINE": engine,
+        # Workers load the model at start; the test suite's many short-lived workers load it
+        # on their first transcription job instead.
+        "TRANSCRIBE_PRELOAD": parse_boolean(
+            "TRANSCRIBE_PRELOAD",
+            env.get("TRANSCRIBE_PRELOAD", "false" if environment == "test" else "true"),
+        ),
         "WHISPER_MODEL": env.get("WHISPER_MODEL") or str(models_dir / "whisper-base"),
         "MODELS_DIR": str(models_dir),
+        # Longer recordings are not transcribed: the ticket goes to an operator instead.
+        "RECORDING_MAX_SECONDS": parse_int(
+            "RECORDING_MAX_SECONDS", env.get("RECORDING_MAX_SECONDS", "900"), minimum=1
+        ),
         "TRANSCRIBE_TIMEOUT": parse_int(
             "TRANSCRIBE_TIMEOUT", env.get("TRANSCRIBE_TIMEOUT", "600"), minimum=10
         ),

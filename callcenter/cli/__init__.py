@@ -14,6 +14,7 @@ def register(app: Flask) -> None:
         serve,
         simulate,
         tickets,
+        transcription,
         users,
         worker,
     )
@@ -28,3 +29,6 @@ def register(app: Flask) -> None:
     app.cli.add_command(simulate.simulate_call_command)
     app.cli.add_command(demo_data.demo_data_command)
     app.cli.add_command(routing.route_command)
+    app.cli.add_command(transcription.prepare_models_command)
+    app.cli.add_command(transcription.transcribe_command)
+    app.cli.add_command(transcription.requeue_command)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import os
+import threading
 from typing import Any
 
 import click
@@ -10,6 +13,7 @@ from flask.cli import with_appcontext
 from rq import SimpleWorker, Worker
 from rq.job import Job
 from rq.queue import Queue
+from rq.worker import WorkerStatus
 
 from callcenter.config import ConfigError
 from callcenter.db import db
@@ -43,8 +47,73 @@ class AppContextMixin:
                 db.session.remove()
 
 
+# Queues whose jobs run inside the worker process instead of a forked work horse. The
+# transcription model is loaded once per worker (warmup), and a horse forked from a process
+# holding it hangs on its first inference (measured): CTranslate2's worker threads do not
+# survive fork(), and PyTorch's OpenMP pool, once loading has started it, deadlocks the
+# child. So those jobs stay in-process, time-limited by RQ's SIGALRM death penalty plus a
+# watchdog thread; other queues still fork (their horses never touch the model).
+IN_PROCESS_QUEUES = frozenset({"transcription"})
+# How long past its timeout an in-process job may hang in native code before the watchdog
+# ends the worker; RQ's abandoned-job handling then retries the job.
+WATCHDOG_GRACE_SECONDS = 60
+
+
 class AppWorker(AppContextMixin, Worker):
-    """Forks a work horse per job (a killed or hung job cannot take the worker down)."""
+    """Forks a work horse per job (a killed or hung job cannot take the worker down),
+    except for IN_PROCESS_QUEUES, whose jobs run here with the model already loaded."""
+
+    def execute_job(self, job: Job, queue: Queue) -> None:
+        if queue.name not in IN_PROCESS_QUEUES:
+            super().execute_job(job, queue)
+            return
+        watchdog = _start_watchdog(self, job)
+        try:
+            # What SimpleWorker.execute_job does: no fork, same death penalty.
+            execution = self.prepare_execution(job)
+            self.perform_job(job, queue, execution)
+            self.set_state(WorkerStatus.IDLE)
+        finally:
+            if watchdog is not None:
+                watchdog.cancel()
+
+    def get_heartbeat_ttl(self, job: Job, working_time: float = 0.0) -> int:
+        # Nobody heartbeats while an in-process job runs: hold the registry entry for the
+        # job's whole timeout, as SimpleWorker does, or it would look abandoned.
+        if job.origin in IN_PROCESS_QUEUES:
+            return SimpleWorker.get_heartbeat_ttl(self, job, working_time)  # type: ignore[arg-type]
+        return int(super().get_heartbeat_ttl(job, working_time))
+
+
+def _log_jobs_to_stderr() -> None:
+    """Our jobs' INFO lines (model loaded, recording transcribed) beside RQ's own."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s", "%H:%M:%S"))
+    for name in ("callcenter", "transcription"):
+        logger = logging.getLogger(name)
+        if not logger.handlers:
+            logger.addHandler(handler)
+            logger.setLevel(logging.INFO)
+
+
+def _start_watchdog(worker: Worker, job: Job) -> threading.Timer | None:
+    """End the worker if an in-process job outlives its timeout (a hang SIGALRM cannot break)."""
+    if not job.timeout or job.timeout < 0:
+        return None
+
+    def _expire() -> None:
+        worker.log.critical(
+            "job %s hung %s s past its timeout; ending worker %s so the job is retried",
+            job.id,
+            WATCHDOG_GRACE_SECONDS,
+            worker.name,
+        )
+        os._exit(70)  # EX_SOFTWARE; the process manager restarts the worker
+
+    timer = threading.Timer(job.timeout + WATCHDOG_GRACE_SECONDS, _expire)
+    timer.daemon = True
+    timer.start()
+    return timer
 
 
 class AppSimpleWorker(AppContextMixin, SimpleWorker):
@@ -86,9 +155,10 @@ def worker_command(burst: bool, queue_names: str, simple: bool) -> None:
     try:
         db.check()
         check_redis(app)
+        _log_jobs_to_stderr()
+        warmup(app, names)
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
-    warmup(app, names)
     worker = build_worker(app, names, simple=simple)
     run_sweeps()
     db.session.remove()

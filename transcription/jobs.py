@@ -1,0 +1,339 @@
+"""The ``transcribe_recording`` job and the sweep that rescues stuck recordings.
+
+A recording moves ``pending → downloading → transcribing → done | failed``; its ticket is
+``transcribing`` while we work, then goes to routing, or to ``needs_review`` when there is
+nothing a machine can read (corrupt, empty, over-long audio or no speech), so that an
+operator listens. Audio stays under ``RECORDINGS_DIR`` whatever happens.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from rq import Retry, get_current_job
+from rq.job import Job
+from rq.queue import Queue
+from sqlalchemy import select
+
+from callcenter.db import db
+from callcenter.jobs import enqueue, get_queue, try_enqueue
+from callcenter.models import Recording, Ticket, Transcript, utcnow
+from callcenter.services.tickets import create_ticket_for_call
+from transcription.audio import AudioError, decode
+from transcription.download import (
+    DownloadFailed,
+    DownloadPolicy,
+    DownloadRefused,
+    download,
+    recording_media_url,
+)
+from transcription.engines import ConfiguredEngine
+from transcription.pipeline import TranscriptionTimeout, transcribe_audio
+
+log = logging.getLogger(__name__)
+
+QUEUE = "transcription"
+JOB_PATH = "transcription.jobs.transcribe_recording"
+ROUTE_JOB_PATH = "callcenter.services.routing.route_ticket_job"
+# Download problems are usually brief (Twilio still writing the file, a network blip).
+RETRY = Retry(max=3, interval=[15, 60, 180])
+MAX_ATTEMPTS = 1 + RETRY.max
+# Time the job may spend besides transcribing: download, decoding, database.
+JOB_MARGIN_SECONDS = 150
+ACTIVE_STATUSES = ("pending", "downloading", "transcribing")
+# The ticket is ours to move only while nobody has started work on it.
+TICKET_OPEN = ("received", "transcribing")
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9_-]")
+
+
+def job_id_for(recording_id: int) -> str:
+    """The RQ job id of a recording's transcription (one job per recording)."""
+    return f"transcribe-{recording_id}"
+
+
+def enqueue_transcription(recording_id: int) -> Job:
+    """Queue the recording's transcription with our time limit and retry policy."""
+    return enqueue(
+        JOB_PATH,
+        recording_id,
+        queue=QUEUE,
+        job_id=job_id_for(recording_id),
+        timeout=current_app.config["TRANSCRIBE_TIMEOUT"] + JOB_MARGIN_SECONDS,
+        retry=RETRY,
+    )
+
+
+def transcribe_recording(recording_id: int) -> dict[str, Any]:
+    """RQ job: download, transcribe and store one recording, then hand its ticket to routing."""
+    return _Transcription(recording_id).run()
+
+
+class _Failure(Exception):
+    """Ends the job with the recording failed and the ticket sent to an operator."""
+
+    def __init__(self, message_ko: str, detail: str = "") -> None:
+        super().__init__(detail or message_ko)
+        self.message_ko = message_ko
+
+
+class _Transcription:
+    def __init__(self, recording_id: int) -> None:
+        self.recording_id = recording_id
+        self.config = current_app.config
+        self.started = time.monotonic()
+
+    # -- steps -------------------------------------------------------------------------
+
+    def run(self) -> dict[str, Any]:
+        recording = db.session.get(Recording, self.recording_id)
+        if recording is None:
+            return {"recording_id": self.recording_id, "status": "missing"}
+        if recording.status not in ACTIVE_STATUSES:
+            # A duplicate or late job: the recording is settled, change nothing.
+            return {"recording_id": self.recording_id, "status": "skipped"}
+        try:
+            path = self._fetch(recording)
+            return self._transcribe(path)
+        except _Failure as failure:
+            self._fail(failure.message_ko, str(failure))
+            return {"recording_id": self.recording_id, "status": "failed"}
+        except Exception as exc:
+            self._after_error(exc)
+            raise
+
+    def _fetch(self, recording: Recording) -> Path:
+        recording.attempts += 1
+        recording.status = "downloading"
+        recording.error = None
+        self._set_ticket_status(recording, "transcribing")
+        db.session.commit()
+        if recording.local_path and Path(recording.local_path).is_file():
+            return Path(recording.local_path)  # kept from an earlier attempt
+        target = Path(self.config["RECORDINGS_DIR"]) / self._file_name(recording)
+        policy = DownloadPolicy(
+            hosts=tuple(self.config["RECORDING_HOSTS"]),
+            allow_local=bool(self.config["ALLOW_LOCAL_RECORDINGS"]),
+            max_bytes=int(self.config["RECORDING_MAX_BYTES"]),
+            auth=(self.config["TWILIO_ACCOUNT_SID"], self.config["TWILIO_AUTH_TOKEN"]),
+        )
+        if not recording.source_url:
+            # The Record action may arrive before the status callback that carries the URL.
+            raise DownloadFailed(
+                "녹음 주소가 아직 도착하지 않았습니다. 잠시 후 다시 시도합니다.",
+                "no RecordingUrl yet",
+            )
+        url = recording_media_url(recording.source_url)
+        db.session.close()  # no connection held over the network wait
+        try:
+            size = download(url, target, policy)
+        except DownloadRefused as exc:
+            raise _Failure(exc.message_ko, str(exc)) from exc
+        recording = self._reload()
+        recording.local_path = str(target)
+        recording.size_bytes = size
+        recording.status = "transcribing"
+        db.session.commit()
+        return target
+
+    def _transcribe(self, path: Path) -> dict[str, Any]:
+        recording = self._reload()
+        if recording.status != "transcribing":
+            recording.status = "transcribing"
+            db.session.commit()
+        db.session.close()  # the database waits for nobody while the model runs
+        try:
+            audio = decode(path, max_seconds=self.config["RECORDING_MAX_SECONDS"])
+        except AudioError as exc:
+            raise _Failure(exc.message_ko, str(exc)) from exc
+        engine = ConfiguredEngine(self.config)
+        try:
+            result = transcribe_audio(engine, audio, deadline=self._deadline())
+        except TranscriptionTimeout as exc:
+            raise _Failure(
+                "음성을 글로 옮기는 데 시간이 너무 오래 걸려 중단했습니다. 직접 들어 주세요.",
+                str(exc),
+            ) from exc
+        recording = self._reload()
+        if recording.status not in ACTIVE_STATUSES:
+            return {"recording_id": self.recording_id, "status": "skipped"}
+        transcript = recording.transcript or Transcript(recording_id=recording.id)
+        transcript.text = result.text
+        transcript.language = result.language
+        transcript.segments = [s.as_dict() for s in result.segments]
+        transcript.model = result.model
+        transcript.engine = result.engine
+        transcript.avg_logprob = result.avg_logprob
+        transcript.no_speech_prob = result.no_speech_prob
+        transcript.no_speech = result.no_speech
+        transcript.audio_seconds = round(result.duration_s, 2)
+        transcript.processing_seconds = round(result.processing_s, 2)
+        db.session.add(transcript)
+        recording.status = "done"
+        recording.error = None
+        ticket = self._ticket(recording)
+        if result.no_speech:
+            # Nothing was said that a machine could read: an operator listens instead.
+            self._set_ticket_status(recording, "needs_review")
+        db.session.commit()
+        if ticket is not None and not result.no_speech:
+            try_enqueue(ROUTE_JOB_PATH, ticket.id, queue="routing", job_id=f"route-{ticket.id}")
+        log.info(
+            "recording %s transcribed by %s in %.1f s (%.1f s audio)%s",
+            self.recording_id,
+            result.engine,
+            result.processing_s,
+            result.duration_s,
+            ", no speech" if result.no_speech else "",
+        )
+        return {
+            "recording_id": self.recording_id,
+            "status": "done",
+            "no_speech": result.no_speech,
+            "ticket_id": ticket.id if ticket else None,
+        }
+
+    # -- failure paths -----------------------------------------------------------------
+
+    def _fail(self, message_ko: str, detail: str) -> None:
+        db.session.rollback()
+        recording = self._reload()
+        recording.status = "failed"
+        recording.error = message_ko
+        self._set_ticket_status(recording, "needs_review")
+        db.session.commit()
+        log.warning("recording %s failed: %s", self.recording_id, detail)
+
+    def _after_error(self, exc: Exception) -> None:
+        """Transient trouble: back to pending while RQ retries, failed when it will not."""
+        db.session.rollback()
+        job = get_current_job()
+        retries_left = bool(job and job.retries_left)
+        message = exc.message_ko if isinstance(exc, DownloadFailed) else _generic_message(exc)
+        if retries_left:
+            recording = self._reload()
+            recording.status = "pending"
+            recording.error = message
+            db.session.commit()
+        else:
+            self._fail(message, repr(exc))
+
+    # -- helpers -----------------------------------------------------------------------
+
+    def _reload(self) -> Recording:
+        recording = db.session.get(Recording, self.recording_id)
+        if recording is None:
+            raise LookupError(f"recording {self.recording_id} disappeared")
+        return recording
+
+    def _ticket(self, recording: Recording) -> Ticket | None:
+        return ticket_for(recording, self.config["TIMEZONE"])
+
+    def _set_ticket_status(self, recording: Recording, status: str) -> None:
+        move_ticket(recording, status, self.config["TIMEZONE"])
+
+    def _deadline(self) -> float:
+        """TRANSCRIBE_TIMEOUT, or less when the RQ job was queued with a shorter timeout."""
+        budget = float(self.config["TRANSCRIBE_TIMEOUT"])
+        job = get_current_job()
+        if job is not None and job.timeout and job.timeout > 0:
+            elapsed = time.monotonic() - self.started
+            budget = min(budget, job.timeout - elapsed - 30)
+        return time.monotonic() + max(budget, 5.0)
+
+    @staticmethod
+    def _file_name(recording: Recording) -> str:
+        stem = _SAFE_NAME.sub("", recording.recording_sid) or f"recording-{recording.id}"
+        return f"{stem}.wav"
+
+
+def ticket_for(recording: Recording, timezone: str) -> Ticket | None:
+    """The call's ticket for this recording (the IVR made it; made here if it did not)."""
+    if recording.call is None:
+        return None
+    kind = "voicemail" if recording.purpose == "voicemail" else "problem"
+    return create_ticket_for_call(
+        db.session(), recording.call, kind=kind, timezone=timezone, recording_id=recording.id
+    )
+
+
+def move_ticket(recording: Recording, status: str, timezone: str) -> None:
+    """Set the ticket's status unless someone has already started work on it."""
+    ticket = ticket_for(recording, timezone)
+    if ticket is not None and ticket.status in TICKET_OPEN:
+        ticket.status = status
+
+
+def _generic_message(exc: Exception) -> str:
+    return f"음성 변환 중 오류가 났습니다({type(exc).__name__}). 다시 시도합니다."
+
+
+def requeue_stuck(*, older_than: int | None = None) -> dict[str, list[int]]:
+    """Re-enqueue recordings stuck in pending/downloading/transcribing; route orphan tickets.
+
+    RQ's own abandoned-job handling runs first (an expired execution of a killed worker is
+    retried or failed); a recording whose job is then nowhere in RQ is enqueued again, or
+    failed for an operator after MAX_ATTEMPTS.
+    """
+    seconds = older_than if older_than is not None else current_app.config["STUCK_AFTER_SECONDS"]
+    cutoff = utcnow() - timedelta(seconds=seconds)
+    queue = get_queue(QUEUE)
+    queue.started_job_registry.cleanup()
+    outcome: dict[str, list[int]] = {"requeued": [], "failed": [], "routed": []}
+    stuck = db.session.scalars(
+        select(Recording).where(
+            Recording.status.in_(ACTIVE_STATUSES), Recording.updated_at < cutoff
+        )
+    ).all()
+    for recording in stuck:
+        job_id = job_id_for(recording.id)
+        status = _job_status(queue, job_id)
+        if status in ("queued", "started", "scheduled", "deferred"):
+            continue  # RQ still has it
+        if recording.attempts >= MAX_ATTEMPTS:
+            recording.status = "failed"
+            recording.error = "여러 번 시도했지만 음성을 글로 옮기지 못했습니다. 직접 들어 주세요."
+            move_ticket(recording, "needs_review", current_app.config["TIMEZONE"])
+            outcome["failed"].append(recording.id)
+            continue
+        if status is not None:
+            Job.fetch(job_id, connection=queue.connection).delete()
+        recording.job_id = enqueue_transcription(recording.id).id
+        recording.updated_at = utcnow()  # not picked again before it has had its chance
+        outcome["requeued"].append(recording.id)
+    outcome["routed"] = _route_orphans(cutoff)
+    db.session.commit()
+    return outcome
+
+
+def _route_orphans(cutoff: datetime) -> list[int]:
+    """Tickets left in 'transcribing' with a finished transcript (routing enqueue was lost)."""
+    tickets = db.session.scalars(
+        select(Ticket)
+        .join(Recording, Ticket.recording_id == Recording.id)
+        .where(
+            Ticket.status == "transcribing",
+            Recording.status == "done",
+            Ticket.updated_at < cutoff,
+        )
+    ).all()
+    routing = get_queue("routing")
+    routed = []
+    for ticket in tickets:
+        if _job_status(routing, f"route-{ticket.id}") is not None:
+            continue  # routing has it (or has tried it): not ours to repeat
+        if try_enqueue(ROUTE_JOB_PATH, ticket.id, queue="routing", job_id=f"route-{ticket.id}"):
+            routed.append(ticket.id)
+    return routed
+
+
+def _job_status(queue: Queue, job_id: str) -> str | None:
+    if not queue.connection.exists(Job.key_for(job_id)):
+        return None
+    status = Job.fetch(job_id, connection=queue.connection).get_status(refresh=True)
+    return status.value if status is not None else None
