@@ -182,3 +182,25 @@ def test_real_worker_process_routes_a_transcribed_ticket(app: Flask):
         assert ticket.status == "routed" and ticket.topic_code == "energy"
         assert ticket.center_code == "SEOUL"  # energy is covered in Seoul itself
         assert ticket.routing["explanation"]["center"]["distance_km"] < 1
+
+
+@pytest.mark.parametrize("text", ["여보세요 여보세요", ""])
+def test_text_without_topic_evidence_goes_to_review_not_a_guessed_center(app: Flask, text):
+    with app.app_context():
+        tid = _ticket(text)
+        result = route_ticket_job(tid)
+        ticket = db.session.get(Ticket, tid)
+        assert ticket is not None
+        assert result["status"] == "needs_review" and ticket.status == "needs_review"
+        assert ticket.topic_code is None and ticket.center_code is None
+        assert ticket.routing["needs_review"] == "no_topic_evidence"
+        assert ticket.routing["topic_scores"]  # the operator still sees what was weighed
+
+
+def test_clear_problem_is_routed_even_with_low_confidence_flags(app: Flask):
+    with app.app_context():
+        tid = _ticket("도금한 부품에 녹이 슬어요")
+        route_ticket_job(tid)
+        ticket = db.session.get(Ticket, tid)
+        assert ticket is not None and ticket.status == "routed"
+        assert ticket.topic_code == "surface" and ticket.center_code is not None
