@@ -30,6 +30,7 @@ class Database:
 
     def __init__(self) -> None:
         self._last_engine: Engine | None = None
+        self._engines: list[Engine] = []
         self._factory: sessionmaker[Session] = sessionmaker(
             class_=AppSession, expire_on_commit=False
         )
@@ -50,6 +51,7 @@ class Database:
         app.extensions["db_engine"] = engine
         app.extensions["database"] = self
         self._last_engine = engine
+        self._engines.append(engine)
         self._factory.configure(bind=engine)
 
         @app.teardown_appcontext
@@ -66,6 +68,13 @@ class Database:
         except SQLAlchemyError as exc:
             reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
             raise ConfigError(f"DATABASE_URL: cannot connect ({reason})") from None
+
+    def dispose_all(self) -> None:
+        """Close every engine this process created (test teardown: no connection left open)."""
+        self.session.remove()
+        for engine in self._engines:
+            engine.dispose()
+        self._engines.clear()
 
     def dispose_after_fork(self) -> None:
         """Drop pooled connections inherited from a parent process."""
