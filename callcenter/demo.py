@@ -60,7 +60,7 @@ def ensure_demo_account(app: Flask, base_url: str) -> None:
             return
         password = secrets.token_urlsafe(12)
         create_user(
-            db.session,
+            db.session(),
             username="demo",
             role="supervisor",
             password=password,
