@@ -272,14 +272,14 @@ def pronounce(text: str, morphology: bool = True) -> str:
 class PhonemeStyle:
     """Choices in mapping Korean sounds onto Kokoro's phoneme set (tuned by ear and CER)."""
 
-    eo: str = "ɔ"  # ㅓ
+    eo: str = "ʌ"  # ㅓ: ʌ beat ɔ (CER 0.086 vs 0.128) and ə (0.170)
     eu: str = "ɯ"  # ㅡ
     u: str = "u"  # ㅜ
     ae: str = "e"  # ㅐ and ㅔ have merged in Seoul speech
     coda_k: str = "k"
     coda_t: str = "t"
     coda_p: str = "p"
-    geminate_tense: bool = True  # ʔ before a tense consonant after a vowel, like Japanese っ
+    geminate_tense: bool = False  # ʔ before a tense consonant after a vowel (Japanese っ)
     voice_across_words: bool = False
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import struct
 import subprocess
 import tempfile
 from pathlib import Path
@@ -37,7 +38,7 @@ LEAD_SILENCE = 0.3  # seconds before and after the speech, as a recording would 
 def to_telephone(src: Path, dest: Path) -> None:
     """Band-limit to 300-3400 Hz and write 8 kHz mono μ-law WAV (the telephone chain)."""
     subprocess.run(
-        ["sox", src, "-r", str(TELEPHONE_RATE), "-c", "1", "-e", "u-law", dest,
+        ["sox", "-D", src, "-r", str(TELEPHONE_RATE), "-c", "1", "-e", "u-law", dest,
          "sinc", "300-3400"],
         check=True,
     )  # fmt: skip
@@ -71,7 +72,7 @@ def _write_mulaw(samples: np.ndarray, dest: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         raw = Path(tmp) / "raw.wav"
         write_wav(samples, raw, rate=TELEPHONE_RATE)
-        subprocess.run(["sox", raw, "-e", "u-law", dest], check=True)
+        subprocess.run(["sox", "-D", raw, "-e", "u-law", dest], check=True)
 
 
 def make_fixtures(folder: Path, seconds: float = 10.0) -> None:
@@ -89,10 +90,12 @@ def make_fixtures(folder: Path, seconds: float = 10.0) -> None:
     hiss = np.convolve(hiss, np.ones(4) / 4, mode="same")  # take the edge off the top end
     crackle = (rng.random(n) < 0.0005) * rng.normal(0, 0.3, n)
     _write_mulaw((hum + hiss + crackle).astype(np.float32), folder / "noise.wav")
-    # A RIFF/WAVE header that promises 10 s of μ-law, followed by 700 bytes of garbage.
-    header = bytearray((folder / "noise.wav").read_bytes()[:58])
+    # A RIFF/WAVE file promising 10 s of μ-law whose fmt chunk is cut short and followed by
+    # garbage: ffmpeg, libsndfile and PyAV all refuse it (an upload that broke off).
+    fmt = struct.pack("<HHIIHHH", 7, 1, TELEPHONE_RATE, TELEPHONE_RATE, 1, 8, 0)
+    head = b"RIFF" + struct.pack("<I", 50 + n) + b"WAVE" + b"fmt " + struct.pack("<I", len(fmt))
     garbage = rng.integers(0, 256, 700, dtype=np.uint8).tobytes()
-    (folder / "corrupt.wav").write_bytes(bytes(header) + garbage)
+    (folder / "corrupt.wav").write_bytes(head + fmt[:8] + garbage)
 
 
 def read_list(path: Path) -> list[dict[str, str]]:

@@ -25,8 +25,8 @@ from tools.korean_speech.g2p import PhonemeStyle, to_phonemes
 
 SAMPLE_RATE = 24000
 VOICES = ("jf_alpha", "jf_gongitsune", "jf_nezumi", "jf_tebukuro", "jm_kumo")
-DEFAULT_VOICE = "jf_alpha"
-DEFAULT_SPEED = 1.0
+DEFAULT_VOICE = "jf_nezumi"
+DEFAULT_SPEED = 1.1
 MAX_TOKENS = 510  # the model's context is 512 including the two boundary tokens
 SENTENCE_PAUSE = 0.35  # seconds of silence between separately synthesised sentences
 
@@ -95,7 +95,7 @@ def _trim(audio: np.ndarray, threshold: float = 0.01) -> np.ndarray:
 
 
 def synthesize_phonemes(
-    phonemes: str, voice: str = DEFAULT_VOICE, speed: float = 1.0
+    phonemes: str, voice: str = DEFAULT_VOICE, speed: float = DEFAULT_SPEED
 ) -> np.ndarray:
     """Phonemes -> float32 audio at SAMPLE_RATE (one call, at most MAX_TOKENS phonemes)."""
     session, vocab, voices = _model()
