@@ -166,8 +166,7 @@ def test_time_limit_stops_before_the_model_runs(model_dir: Path, english_control
 
 def test_korean_clip_transcribes_with_domain_words(fast_engine: Engine):
     clips = _korean_clips()
-    if not clips:
-        pytest.skip("Korean clips arrive with the speech branch")
+    assert clips, "the bundled Korean clips are missing"
     result = transcribe_audio(fast_engine, decode(clips[0]))
     assert not result.no_speech
     assert result.segments and all(s.end > s.start for s in result.segments)
