@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from routing.topic_result import MENU_GROUPS
+
 COMPANIES = (
     "대성정밀",
     "한빛금속",
@@ -114,28 +116,8 @@ CLOSINGS = (
     "연락 부탁드립니다.",
     "어떻게 해결하면 좋을지 알려 주세요.",
 )
-# Menu topics by main-menu digit (1 기술 애로 · 2 시험·인증, 장비 · 3 특허·기술이전·인력·판로).
-MENU_TOPICS: dict[str, tuple[str, ...]] = {
-    "1": (
-        "casting",
-        "mold",
-        "injection",
-        "forming",
-        "welding",
-        "surface",
-        "heat",
-        "materials",
-        "machining",
-        "electric",
-        "chemical",
-        "textile",
-        "robot",
-        "bio",
-        "energy",
-    ),
-    "2": ("cert", "equipment"),
-    "3": ("ip", "hr", "market"),
-}
+# Menu topics by main-menu digit: the same groups the router uses as its prior.
+MENU_TOPICS: dict[str, tuple[str, ...]] = MENU_GROUPS
 MENU_SPEECH = {
     "1": ("기술 상담", "기술 애로 상담이요", "기술 문제 상담하려고요"),
     "2": ("장비", "시험 인증이요", "장비 활용"),
