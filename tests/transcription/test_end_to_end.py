@@ -34,7 +34,7 @@ from transcription.guard import normalise
 
 pytestmark = pytest.mark.slow
 
-CLIP = "ko_casting_porosity.wav"
+CLIP = "ko_3dprinter_rental.wav"
 LANDLINE = "+82552345678"  # 055: 경남, so the IVR asks no region question
 
 
