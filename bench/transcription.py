@@ -116,10 +116,19 @@ def run_engine(args: argparse.Namespace) -> None:
 # -- the parent: run each engine, score, print ----------------------------------------------
 
 
+def default_beam_size(engine: str) -> int:
+    """The application's default for ``engine`` (TRANSCRIBE_BEAM_SIZE unset)."""
+    from callcenter.config import load_settings
+
+    settings = load_settings({"TRANSCRIBE_ENGINE": engine, "SECRET_KEY": "bench"}, ROOT)
+    return int(settings["TRANSCRIBE_BEAM_SIZE"])
+
+
 def measure(engine: str, args: argparse.Namespace) -> dict[str, Any]:
     """Run one engine in a child process and collect its lines."""
+    beam = args.beam_size or default_beam_size(engine)
     command = [sys.executable, __file__, str(args.folder), "--worker", engine,
-               "--model", str(args.model), "--beam-size", str(args.beam_size),
+               "--model", str(args.model), "--beam-size", str(beam),
                "--language", args.language]  # fmt: skip
     if args.no_prompt:
         command.append("--no-prompt")
@@ -130,6 +139,7 @@ def measure(engine: str, args: argparse.Namespace) -> dict[str, Any]:
     clips = [line for line in lines if "file" in line]
     return {
         "engine": engine,
+        "beam": beam,
         "load_s": next(line["load_s"] for line in lines if "load_s" in line),
         "peak_rss_mb": next(line["peak_rss_mb"] for line in lines if "peak_rss_mb" in line),
         "clips": clips,
@@ -172,16 +182,16 @@ def print_report(results: list[dict[str, Any]], args: argparse.Namespace) -> Non
                 f"  CER {clip['cer']:.3f}  {clip['text'][:70]}"
             )
     print(f"\nfolder: {args.folder}  model: {args.model}  prompt: {not args.no_prompt}  "
-          f"beam: {args.beam_size}  language: {args.language}\n"
+          f"language: {args.language}\n"
           f"CER normaliser: {NORMALISER}\n")  # fmt: skip
-    print(
-        "| engine | load s | RTF | RTF long-form | CPU RTF | CER pooled | CER mean | peak RSS MB |"
-    )
-    print("|---|---|---|---|---|---|---|---|")
+    print("| engine | beam | load s | RTF | RTF long-form | CPU RTF | CER pooled | CER mean "
+          "| peak RSS MB |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|")
     for r in results:
         print(
-            f"| {r['engine']} | {r['load_s']:.2f} | {r['rtf']:.3f} | {r['long_rtf']:.3f} | "
-            f"{r['cpu_rtf']:.3f} | {r['cer']:.3f} | {r['mean_cer']:.3f} | {r['peak_rss_mb']:.0f} |"
+            f"| {r['engine']} | {r['beam']} | {r['load_s']:.2f} | {r['rtf']:.3f} | "
+            f"{r['long_rtf']:.3f} | {r['cpu_rtf']:.3f} | {r['cer']:.3f} | {r['mean_cer']:.3f} | "
+            f"{r['peak_rss_mb']:.0f} |"
         )
 
 
@@ -192,7 +202,7 @@ def main() -> None:
     parser.add_argument("--engines", default="openai-whisper,faster-whisper")
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
     parser.add_argument("--no-prompt", action="store_true")
-    parser.add_argument("--beam-size", type=int, default=1)
+    parser.add_argument("--beam-size", type=int, default=0, help="default: the app's per engine")
     parser.add_argument("--language", default="ko", help="ko; en for control speech")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -197,6 +197,11 @@ def load_settings(env: Mapping[str, str], instance_path: str | os.PathLike[str])
         "IVR_VOICE": env.get("IVR_VOICE", "Polly.Seoyeon"),
         "IVR_VOICE_EN": env.get("IVR_VOICE_EN", "Polly.Joanna"),
         "TRANSCRIBE_ENGINE": engine,
+        # 1 = greedy, within the RTF goal. 5 cut faster-whisper's CER by about a point for
+        # 1.5x the time and made openai-whisper 4x slower (docs/transcription.md).
+        "TRANSCRIBE_BEAM_SIZE": parse_int(
+            "TRANSCRIBE_BEAM_SIZE", env.get("TRANSCRIBE_BEAM_SIZE", "1"), minimum=1
+        ),
         # Workers load the model at start; the test suite's many short-lived workers load it
         # on their first transcription job instead.
         "TRANSCRIBE_PRELOAD": parse_boolean(

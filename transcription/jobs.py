@@ -34,7 +34,7 @@ from transcription.download import (
     recording_media_url,
 )
 from transcription.engines import ConfiguredEngine
-from transcription.pipeline import TranscriptionTimeout, transcribe_audio
+from transcription.pipeline import TranscriptionTimeout, configured_options, transcribe_audio
 
 log = logging.getLogger(__name__)
 
@@ -153,7 +153,9 @@ class _Transcription:
             raise _Failure(exc.message_ko, str(exc)) from exc
         engine = ConfiguredEngine(self.config)
         try:
-            result = transcribe_audio(engine, audio, deadline=self._deadline())
+            result = transcribe_audio(
+                engine, audio, configured_options(self.config), deadline=self._deadline()
+            )
         except TranscriptionTimeout as exc:
             raise _Failure(
                 "음성을 글로 옮기는 데 시간이 너무 오래 걸려 중단했습니다. 직접 들어 주세요.",

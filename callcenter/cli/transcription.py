@@ -41,8 +41,11 @@ def prepare_models_command(force: bool) -> None:
     help="Default: TRANSCRIBE_ENGINE.",
 )
 @click.option("--no-prompt", is_flag=True, help="Decode without the domain-word prompt.")
+@click.option("--beam-size", type=click.IntRange(min=1), default=None, help="Default: setting.")
 @with_appcontext
-def transcribe_command(file: Path, engine: str | None, no_prompt: bool) -> None:
+def transcribe_command(
+    file: Path, engine: str | None, no_prompt: bool, beam_size: int | None
+) -> None:
     """Transcribe FILE (WAV or MP3) in Korean and print JSON; touches no database."""
     from transcription.audio import AudioError, decode
     from transcription.engines import ConfiguredEngine
@@ -58,7 +61,10 @@ def transcribe_command(file: Path, engine: str | None, no_prompt: bool) -> None:
         raise click.ClickException(f"{exc.message_ko} ({exc})") from None
     except ModelError as exc:
         raise click.ClickException(str(exc)) from None
-    result = transcribe_audio(loaded, audio, default_options(prompt=not no_prompt))
+    options = default_options(
+        prompt=not no_prompt, beam_size=beam_size or config["TRANSCRIBE_BEAM_SIZE"]
+    )
+    result = transcribe_audio(loaded, audio, options)
     click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
 
 
