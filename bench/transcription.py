@@ -20,12 +20,10 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import re
 import resource
 import subprocess
 import sys
 import time
-import unicodedata
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -33,36 +31,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from transcription.textnorm import edit_distance  # noqa: E402
+from transcription.textnorm import normalise_for_cer as normalise  # noqa: E402
+
 DEFAULT_FOLDER = ROOT / "tests" / "data" / "audio"
 DEFAULT_MODEL = ROOT / "instance" / "models" / "whisper-base"
 LONG_FORM_SECONDS = 20.0
-_NOT_TEXT = re.compile(r"[\W_]+", re.UNICODE)
-
-
-def _fallback_normalise(text: str) -> str:
-    return _NOT_TEXT.sub("", unicodedata.normalize("NFKC", text).lower())
-
-
-try:  # the speech branch's normaliser also spells out digits and Latin letters
-    from transcription.textnorm import normalise_for_cer as normalise  # type: ignore[import-not-found]
-
-    NORMALISER = "transcription.textnorm.normalise_for_cer"
-except ImportError:
-    normalise = _fallback_normalise
-    NORMALISER = "letters and digits only (spaces and punctuation removed)"
-
-
-def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance (substitutions, insertions, deletions)."""
-    if len(a) < len(b):
-        a, b = b, a
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
+# textnorm spells out digits and Latin letters as read in Korean before scoring.
+NORMALISER = "transcription.textnorm.normalise_for_cer"
 
 
 def read_references(folder: Path) -> dict[str, str]:
