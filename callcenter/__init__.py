@@ -58,6 +58,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(console.bp)
     app.register_blueprint(api.bp)
 
+    from callcenter.supervisor.views import bp as supervisor_bp
+
+    app.register_blueprint(supervisor_bp)
+
 
 def register_commands(app: Flask) -> None:
     """`flask` commands: db, seed, worker, serve, tickets, ..."""

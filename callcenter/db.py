@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app, has_app_context
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
@@ -16,20 +16,43 @@ from sqlalchemy.orm import Session, scoped_session, sessionmaker
 from callcenter.config import ConfigError
 
 
+class AppSession(Session):
+    """A session bound to the current app's engine, so several apps can share one process."""
+
+    def get_bind(self, *args: Any, **kwargs: Any) -> Any:
+        if has_app_context() and "db_engine" in current_app.extensions:
+            return current_app.extensions["db_engine"]
+        return super().get_bind(*args, **kwargs)
+
+
 class Database:
-    """Holds the engine and a thread-local session for one application."""
+    """Holds each app's engine and a thread-local session."""
 
     def __init__(self) -> None:
-        self.engine: Engine | None = None
-        self._factory: sessionmaker[Session] = sessionmaker(expire_on_commit=False)
+        self._last_engine: Engine | None = None
+        self._engines: list[Engine] = []
+        self._factory: sessionmaker[Session] = sessionmaker(
+            class_=AppSession, expire_on_commit=False
+        )
         self.session: scoped_session[Session] = scoped_session(self._factory)
+
+    @property
+    def engine(self) -> Engine | None:
+        """The current app's engine (outside an app context: the last one created)."""
+        if has_app_context():
+            engine: Engine | None = current_app.extensions.get("db_engine")
+            if engine is not None:
+                return engine
+        return self._last_engine
 
     def init_app(self, app: Flask) -> None:
         """Create the engine from ``DATABASE_URL`` and register session teardown."""
-        url: str = app.config["DATABASE_URL"]
-        self.engine = make_engine(url)
-        self._factory.configure(bind=self.engine)
+        engine = make_engine(app.config["DATABASE_URL"])
+        app.extensions["db_engine"] = engine
         app.extensions["database"] = self
+        self._last_engine = engine
+        self._engines.append(engine)
+        self._factory.configure(bind=engine)
 
         @app.teardown_appcontext
         def remove_session(_exc: BaseException | None) -> None:
@@ -37,13 +60,21 @@ class Database:
 
     def check(self) -> None:
         """Raise ConfigError naming DATABASE_URL when the database cannot be reached."""
-        assert self.engine is not None
+        engine = self.engine
+        assert engine is not None
         try:
-            with self.engine.connect() as conn:
+            with engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
         except SQLAlchemyError as exc:
             reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
             raise ConfigError(f"DATABASE_URL: cannot connect ({reason})") from None
+
+    def dispose_all(self) -> None:
+        """Close every engine this process created (test teardown: no connection left open)."""
+        self.session.remove()
+        for engine in self._engines:
+            engine.dispose()
+        self._engines.clear()
 
     def dispose_after_fork(self) -> None:
         """Drop pooled connections inherited from a parent process."""

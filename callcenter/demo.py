@@ -39,9 +39,45 @@ def references(directory: Path = AUDIO_DIR) -> dict[str, str]:
     return {Path(r[0]).name: r[-1] for r in rows}
 
 
+def ensure_demo_account(app: Flask, base_url: str) -> None:
+    """On a fresh development database, create a supervisor account and print its password.
+
+    A new user running the demo can then sign in to the console at once. Never in
+    production, and never when any account exists.
+    """
+    import secrets
+
+    from sqlalchemy import select
+
+    from callcenter.auth.security import create_user
+    from callcenter.db import db
+    from callcenter.models import User
+
+    if app.config["APP_ENV"] == "production":
+        return
+    with app.app_context():
+        if db.session.scalars(select(User.id).limit(1)).first() is not None:
+            return
+        password = secrets.token_urlsafe(12)
+        create_user(
+            db.session(),
+            username="demo",
+            role="supervisor",
+            password=password,
+            display_name="데모 관리자",
+        )
+        db.session.commit()
+    click.echo(
+        f"콘솔 로그인 (console sign-in): {base_url}/  아이디 demo  비밀번호 {password}\n"
+        "    (처음 한 번만 표시됩니다; 다른 계정은 `flask --app app users create` 로 만드세요.)"
+    )
+
+
 def place_demo_calls(app: Flask, base_url: str) -> list[CallResult]:
     """Place the sample calls through the simulator and print their tickets."""
     from callcenter.cli.simulate import call_tickets
+
+    ensure_demo_account(app, base_url)
 
     clips = demo_audio()
     if not clips:

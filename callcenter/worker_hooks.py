@@ -26,6 +26,11 @@ def warmup(app: Flask, queues: Sequence[str]) -> None:
 
     if requeue_stuck not in SWEEPS:
         SWEEPS.append(requeue_stuck)
+    if "routing" in queues:
+        # Kiwi and the topic model load once here, not in every forked job.
+        from routing.router import get_router
+
+        get_router()
     if "transcription" not in queues or not app.config["TRANSCRIBE_PRELOAD"]:
         return
     from transcription.engines import load_engine

@@ -1,124 +1,209 @@
-"""The caller's location: from the landline area code, or from the IVR's region question.
+"""Where the caller is: from the number's area code, the IVR region answer, or not known.
 
-Minimal version written for the IVR (issue #3); the routing branch owns the full one.
-Pure: reference data in, a :class:`Location` out.
+- ``region_from_number``: E.164 (+82, leading 0 dropped: 02-123-4567 -> +8221234567) ->
+  area code -> the province point of ``area_codes.csv``. Mobile (010), 070, 080, 15xx/16xx,
+  foreign numbers and withheld caller IDs ("Anonymous", "+266696687") carry no region:
+  ``UNKNOWN`` (region None, source "unknown").
+- ``ivr_region``: the IVR region question's DTMF digit -> the group's point from
+  ``ivr_regions.csv``; the region is named by the group ("부산·울산·경남"), because the
+  caller told us no more than that: an operator should not read a province into it.
+- ``region_from_speech``: a spoken answer ("부산이요", "창원", "경기도 안산") -> the province
+  of the city or province named (``places.tsv``) -> its point in ``area_codes.csv``.
 """
 
 from __future__ import annotations
 
 import re
-from functools import cache
-from typing import NamedTuple
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import Any
 
 import phonenumbers
 
 from routing import reference
+from routing.text import normalise
+
+SOURCES = ("area_code", "ivr_digit", "ivr_speech", "operator", "unknown")
+
+# What may follow a place name inside one spoken word: an administrative suffix, then
+# a particle or ending (부산이요, 창원시에서, 경기도쪽). Anything else (대전환, 구리관)
+# is not a place.
+_SUFFIX = re.compile(
+    r"(?:특별자치시|특별자치도|특별시|광역시|시|군|구|도)?"
+    r"(?:이요|요|이에요|예요|에요|입니다|이고요|이구요|이고|고|인데요|인데|이야|야|쪽이요|쪽이에요|"
+    r"쪽에서|쪽|에서|에|이라|라|이랑|랑|하고|근처|공단|산단|지역|지방|시내)?$"
+)
 
 
-class Location(NamedTuple):
-    """Where a caller is, as far as we know, and how we learned it."""
+@dataclass(frozen=True)
+class Location:
+    """The caller's region (``region_ko`` of area_codes.csv), its point and how it was learned."""
 
-    region: str | None  # region_ko ("경남") or an IVR group name ("부산·울산·경남")
+    region: str | None
+    region_en: str | None
     lat: float | None
     lon: float | None
-    source: str  # area_code, ivr_digit, ivr_speech, unknown
+    source: str
+    detail: str = ""
+
+    @property
+    def known(self) -> bool:
+        """True when there is a point to measure distances from."""
+        return self.lat is not None and self.lon is not None
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready fields."""
+        return {
+            "region": self.region,
+            "region_en": self.region_en,
+            "lat": self.lat,
+            "lon": self.lon,
+            "source": self.source,
+            "detail": self.detail,
+        }
 
 
-UNKNOWN = Location(None, None, None, "unknown")
+UNKNOWN = Location(None, None, None, None, "unknown", "")
 
 
 @cache
-def _area_prefixes() -> dict[str, reference.AreaCode]:
-    # E.164 drops the trunk 0: "055" is "55" after +82.
-    return {a.prefix.lstrip("0"): a for a in reference.area_codes()}
+def _areas_by_prefix() -> dict[str, reference.AreaCode]:
+    return {a.prefix: a for a in reference.area_codes()}
 
 
-def region_from_number(e164: str | None) -> Location:
-    """A Korean landline's region; mobile, 070, 080, 15xx/16xx, withheld or foreign give unknown."""
-    if not e164 or not e164.strip().startswith("+"):
-        return UNKNOWN  # "Anonymous", "Restricted", "" and other withheld forms
-    try:
-        parsed = phonenumbers.parse(e164.strip(), None)
-    except phonenumbers.NumberParseException:
-        return UNKNOWN
-    if parsed.country_code != 82:
-        return UNKNOWN
-    national = phonenumbers.national_significant_number(parsed)
-    prefixes = _area_prefixes()
-    # Seoul's "2" is the only one-digit code; every other area code has two digits.
-    for length in (1, 2):
-        area = prefixes.get(national[:length])
-        if area is not None and len(national) > length + 5:
-            return Location(area.region_ko, area.lat, area.lon, "area_code")
-    return UNKNOWN
+@cache
+def _areas_by_name() -> dict[str, reference.AreaCode]:
+    names: dict[str, reference.AreaCode] = {}
+    for a in reference.area_codes():
+        names[a.region_ko] = a
+        names[a.region_en.lower()] = a
+    return names
 
 
-def ivr_region(digit: str | None) -> Location | None:
-    """The region group the caller chose with a key, or None for any other key."""
-    for row in reference.ivr_regions():
-        if row.digit == (digit or "").strip():
-            return Location(row.name_ko, row.lat, row.lon, "ivr_digit")
+@cache
+def _groups_by_name() -> dict[str, reference.IvrRegion]:
+    names: dict[str, reference.IvrRegion] = {}
+    for g in reference.ivr_regions():
+        names[g.name_ko] = g
+        names[g.name_en.lower()] = g
+    return names
+
+
+def region_point(region: str, *, source: str, detail: str = "") -> Location | None:
+    """The point of a region named as in area_codes.csv or an IVR group of ivr_regions.csv."""
+    name = region.strip()
+    area = _areas_by_name().get(name) or _areas_by_name().get(name.lower())
+    if area is not None:
+        return Location(area.region_ko, area.region_en, area.lat, area.lon, source, detail)
+    group = _groups_by_name().get(name) or _groups_by_name().get(name.lower())
+    if group is not None:
+        return Location(group.name_ko, group.name_en, group.lat, group.lon, source, detail)
     return None
 
 
-# Cities and other spoken forms, mapped to the province code of area_codes.csv.
-_SPOKEN_PLACES: dict[str, tuple[str, ...]] = {
-    region: tuple(words.split())
-    for region, words in {
-        "서울": "서울특별시",
-        "인천": "인천광역시 부평 송도",
-        "경기": "경기도 수원 성남 안산 용인 고양 부천 화성 평택 안양 시흥 김포 파주 의정부 광명 "
-        "군포 하남 오산 이천 남양주",
-        "강원": "강원도 강원특별자치도 춘천 원주 강릉 속초 동해 삼척",
-        "충남": "충청남도 천안 아산 당진 서산 공주 논산 보령 홍성",
-        "충북": "충청북도 청주 충주 제천 진천",
-        "대전": "대전광역시",
-        "세종": "세종시 세종특별자치시",
-        "전북": "전라북도 전북특별자치도 전주 익산 군산 정읍 김제",
-        "전남": "전라남도 목포 여수 순천 광양 나주",
-        "광주": "광주광역시",
-        "대구": "대구광역시",
-        "경북": "경상북도 포항 구미 경주 안동 경산 김천 영천",
-        "부산": "부산광역시",
-        "울산": "울산광역시",
-        "경남": "경상남도 창원 김해 진주 양산 거제 통영 마산 사천 밀양",
-        "제주": "제주도 제주특별자치도 서귀포",
-    }.items()
-}
-# Names of a whole IVR group ("충청도") resolve to that group.
-_SPOKEN_GROUPS: dict[str, str] = {"충청": "3", "전라": "4", "호남": "4", "수도권": "1"}
+@lru_cache(maxsize=65536)
+def region_from_number(e164: str | None) -> Location:
+    """The province of a Korean landline number; ``UNKNOWN`` when it carries no region."""
+    if not e164 or not e164.strip():
+        return UNKNOWN
+    try:
+        number = phonenumbers.parse(e164.strip(), "KR")
+    except phonenumbers.NumberParseException:
+        return UNKNOWN  # "Anonymous", "Restricted", garbage
+    if number.country_code != 82:
+        return UNKNOWN
+    nsn = phonenumbers.national_significant_number(number)
+    prefix = "02" if nsn.startswith("2") else "0" + nsn[:2]
+    area = _areas_by_prefix().get(prefix)
+    # Subscriber part: 7-8 digits after the area code (02-123-4567, 055-1234-5678).
+    if area is None or not 7 <= len(nsn) - (len(prefix) - 1) <= 8:
+        return UNKNOWN
+    return Location(area.region_ko, area.region_en, area.lat, area.lon, "area_code", prefix)
 
 
-def _normalise(text: str) -> str:
-    return re.sub(r"[\s.,!?·~\-]+", "", text).lower()
+def ivr_region(digit: str | int | None) -> Location | None:
+    """The IVR region answer (DTMF digit) -> the group's name and point."""
+    key = str(digit).strip() if digit is not None else ""
+    for group in reference.ivr_regions():
+        if group.digit == key:
+            return Location(
+                group.name_ko,
+                group.name_en,
+                group.lat,
+                group.lon,
+                "ivr_digit",
+                f"{group.digit} {group.name_ko}",
+            )
+    return None
 
 
 @cache
-def _speech_table() -> list[tuple[str, Location]]:
-    by_region = {a.region_ko: a for a in reference.area_codes()}
-    table: list[tuple[str, Location]] = []
-    for region, aliases in _SPOKEN_PLACES.items():
-        area = by_region[region]
-        for word in (region, area.region_en.lower(), *aliases):
-            table.append((_normalise(word), Location(region, area.lat, area.lon, "ivr_speech")))
-    for word, digit in _SPOKEN_GROUPS.items():
-        group = ivr_region(digit)
-        assert group is not None
-        table.append((word, group._replace(source="ivr_speech")))
-    # Longest first, so "경상남도" wins over a shorter name inside it.
-    table.sort(key=lambda item: len(item[0]), reverse=True)
+def _places() -> dict[str, str]:
+    table = {}
+    for name, region in reference.places().items():
+        table[name.lower()] = region
     return table
 
 
+@cache
+def _place_lengths() -> tuple[int, ...]:
+    return tuple(sorted({len(n) for n in _places()}, reverse=True))
+
+
+def _place_in_word(word: str) -> tuple[str, str] | None:
+    places = _places()
+    for n in _place_lengths():
+        head = word[:n]
+        if len(head) == n and head in places and _SUFFIX.match(word[n:]):
+            return head, places[head]
+    return None
+
+
 def region_from_speech(text: str | None) -> Location | None:
-    """A region named in a spoken answer ("부산이요", "창원에 있습니다"), or None."""
-    spoken = _normalise(text or "")
-    if not spoken:
+    """The region of a spoken city or province; the most-named one, the last on a tie."""
+    if not text:
         return None
-    best: tuple[int, int, Location] | None = None
-    for word, location in _speech_table():
-        at = spoken.find(word)
-        # Earliest mention wins; at the same place the longer name (sorted first) wins.
-        if at >= 0 and (best is None or at < best[0]):
-            best = (at, -len(word), location)
-    return best[2] if best else None
+    found: list[tuple[str, str]] = []
+    for word in normalise(text).split():
+        hit = _place_in_word(word)
+        if hit:
+            found.append(hit)
+    if not found:
+        return None
+    counts: dict[str, int] = {}
+    for _, region in found:
+        counts[region] = counts.get(region, 0) + 1
+    best = max(counts.values())
+    name, region = next(h for h in reversed(found) if counts[h[1]] == best)
+    return region_point(region, source="ivr_speech", detail=name)
+
+
+def resolve_location(
+    caller_number: str | None = None,
+    ivr_answer: str | None = None,
+    *,
+    ivr_source: str | None = None,
+) -> Location:
+    """Number first; else the IVR answer (digit, region name or speech); else UNKNOWN.
+
+    ``ivr_source`` keeps the source already recorded for the answer (e.g. a ticket's
+    ``region_source``) when the answer is a region name.
+    """
+    by_number = region_from_number(caller_number)
+    if by_number.known:
+        return by_number
+    answer = (ivr_answer or "").strip()
+    if not answer:
+        return UNKNOWN
+    if answer.isdigit():
+        return ivr_region(answer) or UNKNOWN
+    source = ivr_source if ivr_source in SOURCES and ivr_source != "unknown" else "ivr_speech"
+    named = region_point(answer, source=source, detail=answer)
+    if named is not None:
+        return named
+    spoken = region_from_speech(answer)
+    if spoken is not None:
+        return Location(
+            spoken.region, spoken.region_en, spoken.lat, spoken.lon, source, spoken.detail
+        )
+    return UNKNOWN

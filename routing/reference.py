@@ -70,9 +70,34 @@ class IvrRegion:
     lon: float
 
 
-def _rows(name: str) -> list[dict[str, str]]:
-    with open(DATA_DIR / name, encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
+@dataclass(frozen=True)
+class LexiconEntry:
+    """A weighted lexicon term for a topic (``lexicon.tsv``).
+
+    ``term`` is a surface string (two syllables or more), a lemma ``form/TAG`` matched
+    against the morphological analysis, or ``a+b``: every part must occur.
+    """
+
+    topic: str
+    term: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A labelled caller statement: training data or evaluation data."""
+
+    topic: str
+    alt_topic: str | None
+    text: str
+    id: str = ""
+    split: str = "train"
+
+
+def _rows(name: str, *, base: Path = DATA_DIR) -> list[dict[str, str]]:
+    delimiter = "\t" if name.endswith(".tsv") else ","
+    with open(base / name, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f, delimiter=delimiter, quoting=csv.QUOTE_NONE))
 
 
 def _split(value: str) -> tuple[str, ...]:
@@ -137,3 +162,55 @@ def ivr_regions() -> tuple[IvrRegion, ...]:
         )
         for r in _rows("ivr_regions.csv")
     )
+
+
+@cache
+def lexicon() -> tuple[LexiconEntry, ...]:
+    """The weighted topic lexicon; every seed keyword of topics.csv is included."""
+    entries = [
+        LexiconEntry(r["topic"], r["term"], float(r["weight"])) for r in _rows("lexicon.tsv")
+    ]
+    codes = {t.code for t in topics()}
+    unknown = sorted({e.topic for e in entries} - codes)
+    if unknown:
+        raise ValueError(f"lexicon.tsv: unknown topic codes {unknown}")
+    # Seeds are the contract's vocabulary: make sure none is lost from the grown lexicon.
+    present = {(e.topic, e.term.split("/")[0].replace(" ", "")) for e in entries}
+    for t in topics():
+        for kw in t.keywords:
+            if (t.code, kw.replace(" ", "")) not in present:
+                entries.append(LexiconEntry(t.code, kw.replace(" ", ""), 1.5))
+    return tuple(entries)
+
+
+def read_statements(path: Path) -> tuple[Statement, ...]:
+    """Labelled statements from a TSV with columns topic, alt_topic, text (id, split optional)."""
+    rows = _rows(path.name, base=path.parent)
+    return tuple(
+        Statement(
+            r["topic"],
+            r.get("alt_topic") or None,
+            r["text"],
+            r.get("id", ""),
+            r.get("split", "train"),
+        )
+        for r in rows
+    )
+
+
+@cache
+def training_statements() -> tuple[Statement, ...]:
+    """The labelled training statements (``training.tsv``); never the held-out split."""
+    return read_statements(DATA_DIR / "training.tsv")
+
+
+@cache
+def places() -> dict[str, str]:
+    """Spoken place names (provinces, cities, counties; Korean and English) -> region_ko."""
+    return {r["name"]: r["region_ko"] for r in _rows("places.tsv")}
+
+
+@cache
+def city_points() -> dict[str, tuple[float, float]]:
+    """City-hall points of the institutes' cities (institutes.csv gives only the city)."""
+    return {r["city"]: (float(r["lat"]), float(r["lon"])) for r in _rows("city_points.csv")}

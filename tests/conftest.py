@@ -130,9 +130,8 @@ def app(app_config: dict[str, Any]) -> Iterator[Flask]:
     yield application
     from callcenter.db import db
 
-    db.session.remove()
-    if db.engine is not None:
-        db.engine.dispose()
+    # Also the engines of any further app a test built (e.g. one whose database is down).
+    db.dispose_all()
 
 
 @pytest.fixture

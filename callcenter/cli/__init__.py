@@ -7,7 +7,17 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Attach every command to the app's CLI."""
-    from callcenter.cli import database, serve, simulate, tickets, transcription, users, worker
+    from callcenter.cli import (
+        database,
+        demo_data,
+        routing,
+        serve,
+        simulate,
+        tickets,
+        transcription,
+        users,
+        worker,
+    )
 
     app.cli.add_command(database.db_group)
     app.cli.add_command(database.seed_command)
@@ -17,6 +27,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(tickets.tickets_group)
     app.cli.add_command(users.users_group)
     app.cli.add_command(simulate.simulate_call_command)
+    app.cli.add_command(demo_data.demo_data_command)
+    app.cli.add_command(routing.route_command)
     app.cli.add_command(transcription.prepare_models_command)
     app.cli.add_command(transcription.transcribe_command)
     app.cli.add_command(transcription.requeue_command)

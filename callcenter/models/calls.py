@@ -27,6 +27,8 @@ class Call(Base):
         Index("ix_calls_started_at", "started_at"),
         Index("ix_calls_from_number", "from_number"),
         Index("ix_calls_outcome_started", "outcome", "started_at"),
+        # Covers the supervisor call log's page of ids in time order, caller-digit search too.
+        Index("ix_calls_started_id_from", "started_at", "id", "from_number"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -82,7 +84,11 @@ class Recording(Base):
     """A caller's recording; persisted before any job runs, kept even if transcription fails."""
 
     __tablename__ = "recordings"
-    __table_args__ = (Index("ix_recordings_status_updated", "status", "updated_at"),)
+    __table_args__ = (
+        Index("ix_recordings_status_updated", "status", "updated_at"),
+        Index("ix_recordings_call_id", "call_id"),  # a call's recordings on its timeline page
+        Index("ix_recordings_created_at", "created_at"),  # transcription KPIs by period
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recording_sid: Mapped[str] = mapped_column(String(64), unique=True)

@@ -37,6 +37,8 @@ class Ticket(Base):
         Index("ix_tickets_created_at", "created_at"),
         Index("ix_tickets_caller_number", "caller_number"),
         Index("ix_tickets_follow_up_on", "follow_up_on"),
+        # The supervisor call log looks up each call's ticket and filters calls by center/topic.
+        Index("ix_tickets_call_id", "call_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

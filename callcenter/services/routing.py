@@ -1,145 +1,176 @@
-"""Routing a ticket to a topic and the nearest center that covers it.
+"""Routing tickets: the pure ``routing`` package applied to tickets, as a job and for the console.
 
-MINIMAL STAND-IN written on the console branch because the routing branch had not landed
-when the console was finished. It keeps the agreed signatures — ``route_ticket(session,
-ticket)`` and ``reroute_ticket(session, ticket, *, user, reason, topic_code=None,
-center_code=None)`` — with a seed-keyword classifier only. When merging, take the routing
-branch's module in its place.
+``route_ticket`` and ``reroute_ticket`` flush; the job and the console request commit.
+The explanation stored in ``Ticket.routing`` is ``RoutingDecision.as_dict()`` plus who
+routed and when; an operator's re-routes are kept in its ``history`` and in the audit log.
 """
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
-from callcenter.models import Ticket, User, utcnow
-from callcenter.services.audit import audit
-from routing import reference
+from callcenter.db import db
+from callcenter.models import AuditLog, Ticket, User, utcnow
+from routing.router import RoutingDecision, get_router
 
-
-def _text_of(ticket: Ticket) -> tuple[str, str]:
-    transcript = ticket.recording.transcript if ticket.recording else None
-    if transcript is not None and transcript.text.strip() and not transcript.no_speech:
-        return transcript.text, "transcript"
-    return ticket.summary or "", "summary"
-
-
-def classify(text: str) -> dict[str, float]:
-    """Seed-keyword hits per topic (a placeholder for the routing team's classifier)."""
-    scores: dict[str, float] = {}
-    for topic in reference.topics():
-        hits = sum(text.count(k) for k in topic.keywords)
-        if hits:
-            scores[topic.code] = float(hits)
-    return scores
+JOB_PATH = "callcenter.services.routing.route_ticket_job"
+QUEUE = "routing"
+# Statuses at or before routing: routing may move these to 'routed'; later ones keep theirs.
+BEFORE_ROUTING = ("received", "transcribing", "needs_review", "routed")
+# Below this, with no lexicon word heard, the text says nothing about a topic ("여보세요"):
+# a person must listen rather than the ticket going to a guessed center.
+NO_EVIDENCE_CONFIDENCE = 0.25
 
 
-def caller_point(ticket: Ticket) -> tuple[float, float] | None:
-    """The caller's province point from the ticket's region, if known."""
-    for area in reference.area_codes():
-        if ticket.region and ticket.region == area.region_ko:
-            return area.lat, area.lon
-    return None
+def has_topic_evidence(decision: RoutingDecision) -> bool:
+    """False when the classifier had nothing to go on (no words, or noise without a clue)."""
+    result = decision.result
+    if result is None or decision.topic_source != "classifier":
+        return True
+    if result.words == 0:
+        return False
+    return bool(result.hits) or result.confidence >= NO_EVIDENCE_CONFIDENCE
 
 
-def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Great-circle distance between two (lat, lon) points."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+def job_id_for(ticket_id: int) -> str:
+    """The RQ job id of a ticket's routing (one per ticket)."""
+    return f"route-{ticket_id}"
+
+
+def ticket_text(ticket: Ticket) -> str:
+    """What the caller said: an operator's typed summary wins over the machine transcript."""
+    if ticket.summary and ticket.summary.strip():
+        return ticket.summary
+    recording = ticket.recording
+    transcript = recording.transcript if recording is not None else None
+    if transcript is not None and not transcript.no_speech:
+        return transcript.text or ""
+    return ""
+
+
+def _decide(ticket: Ticket, **overrides: Any) -> RoutingDecision:
+    return get_router().route(
+        ticket_text(ticket),
+        caller_number=ticket.caller_number or None,
+        ivr_region=ticket.region,
+        region_source=ticket.region_source,
+        menu_choice=ticket.menu_choice,
+        **overrides,
     )
-    return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
-def choose_center(topic: str, point: tuple[float, float] | None) -> tuple[str, dict[str, Any]]:
-    """The nearest center covering ``topic`` (first eligible when the point is unknown)."""
-    eligible = [c for c in reference.centers() if topic in c.topics] or list(reference.centers())
-    if point is None:
-        return eligible[0].code, {"fallback": "unknown_location"}
-    ranked = sorted(eligible, key=lambda c: (distance_km(point, (c.lat, c.lon)), c.code))
-    detail: dict[str, Any] = {
-        "distance_km": round(distance_km(point, (ranked[0].lat, ranked[0].lon)), 1)
-    }
-    if len(ranked) > 1:
-        detail["runner_up"] = ranked[1].code
-        detail["runner_up_km"] = round(distance_km(point, (ranked[1].lat, ranked[1].lon)), 1)
-    return ranked[0].code, detail
+def _apply(
+    ticket: Ticket, decision: RoutingDecision, *, by: str, history: list[dict[str, Any]]
+) -> dict[str, Any]:
+    now = utcnow()
+    record = decision.as_dict()
+    record.update(routed_by=by, routed_at=now.isoformat(), history=history)
+    ticket.topic_code = decision.topic
+    ticket.center_code = decision.center
+    ticket.institutes = [i["code"] for i in decision.institutes]
+    ticket.routing = record
+    if decision.location.known and not ticket.region:
+        ticket.region = decision.location.region
+        ticket.region_source = decision.location.source
+    ticket.routed_at = now
+    if ticket.status in BEFORE_ROUTING:
+        ticket.status = "routed"
+    return record
 
 
-def institutes_for(topic: str) -> list[str]:
-    """Research institutes whose expertise covers the topic."""
-    return [i.code for i in reference.institutes() if topic in i.expertise]
-
-
-def _place(ticket: Ticket, topic: str, center: str | None) -> dict[str, Any]:
-    point = caller_point(ticket)
-    if center is None:
-        center, detail = choose_center(topic, point)
-    else:
-        detail = {}
-    ticket.topic_code = topic
-    ticket.center_code = center
-    ticket.institutes = institutes_for(topic)
-    detail["point_source"] = ticket.region_source if point is not None else "unknown"
-    return detail
-
-
-def route_ticket(session: Session, ticket: Ticket) -> None:
-    """Classify the transcript (or the operator's summary) and choose the center."""
-    text, source = _text_of(ticket)
-    scores = classify(text)
-    if not scores:
-        ticket.status = "needs_review"
-        ticket.routing = {"source": source, "topic_scores": {}}
+def route_ticket(session: Session | scoped_session[Session], ticket: Ticket) -> None:
+    """Route the ticket automatically from its text, caller number, region and menu answer."""
+    decision = _decide(ticket)
+    history = list((ticket.routing or {}).get("history", []))
+    if not has_topic_evidence(decision):
+        # Keep the scores for the operator, but route nothing: someone listens first.
+        ticket.routing = {
+            **decision.as_dict(),
+            "routed_by": "auto",
+            "history": history,
+            "needs_review": "no_topic_evidence",
+        }
+        ticket.topic_code = ticket.center_code = None
+        ticket.institutes = []
+        if ticket.status in BEFORE_ROUTING:
+            ticket.status = "needs_review"
         session.flush()
         return
-    topic = max(scores, key=lambda code: (scores[code], code))
-    detail = _place(ticket, topic, None)
-    ticket.routing = {"topic_scores": scores, "source": source, **detail}
-    ticket.status = "routed"
-    ticket.routed_at = utcnow()
+    _apply(ticket, decision, by="auto", history=history)
     session.flush()
 
 
+def route_ticket_job(ticket_id: int) -> dict[str, Any]:
+    """RQ job: reload the ticket, route it, commit. Idempotent; an operator's choice stands."""
+    ticket = db.session.get(Ticket, ticket_id)
+    if ticket is None:
+        return {"ticket_id": ticket_id, "status": "missing"}
+    if (ticket.routing or {}).get("routed_by", "auto") != "auto":
+        return {"ticket_id": ticket_id, "status": "kept_operator_routing"}
+    route_ticket(db.session, ticket)
+    db.session.commit()
+    return {
+        "ticket_id": ticket_id,
+        "status": ticket.status,
+        "topic": ticket.topic_code,
+        "center": ticket.center_code,
+    }
+
+
 def reroute_ticket(
-    session: Session,
+    session: Session | scoped_session[Session],
     ticket: Ticket,
     *,
-    user: User,
+    user: User | None,
     reason: str,
     topic_code: str | None = None,
     center_code: str | None = None,
 ) -> None:
-    """An operator's change of topic and/or center; a reason is required and audited.
-
-    Changing only the topic recomputes the center for the caller's location.
-    """
+    """An operator's re-route: new topic (center recomputed) and/or a chosen center, audited."""
     if not reason or not reason.strip():
-        raise ValueError("a reason is required to re-route a ticket")
-    if topic_code is None and center_code is None:
-        raise ValueError("give a topic or a center")
-    before = {"topic": ticket.topic_code, "center": ticket.center_code}
-    topic = topic_code or ticket.topic_code
-    if topic is None:
-        raise ValueError("the ticket has no topic yet: choose one")
-    detail = _place(ticket, topic, center_code)
-    ticket.routing = {
-        **(ticket.routing or {}),
-        **detail,
-        "rerouted_by": user.username,
-        "reason": reason.strip(),
+        raise ValueError("재배정 사유를 입력해 주세요.")
+    if not topic_code and not center_code:
+        raise ValueError("새 주제나 센터 중 하나는 지정해 주세요.")
+    try:
+        decision = _decide(
+            ticket, topic=topic_code or ticket.topic_code or None, center_code=center_code or None
+        )
+    except (KeyError, ValueError) as exc:
+        raise ValueError(f"주제 또는 센터 코드가 올바르지 않습니다: {exc}") from None
+    before = {
+        "topic": ticket.topic_code,
+        "center": ticket.center_code,
+        "institutes": list(ticket.institutes or []),
     }
-    audit(
-        session,
-        "ticket.reroute",
-        user=user,
-        target_type="ticket",
-        target_id=ticket.id,
-        reason=reason.strip(),
-        before=before,
-        after={"topic": ticket.topic_code, "center": ticket.center_code},
+    who = user.username if user is not None else None
+    entry = {
+        "at": utcnow().isoformat(),
+        "by": who,
+        "reason": reason.strip(),
+        "before": before,
+        "after": {"topic": decision.topic, "center": decision.center},
+    }
+    history = [*(ticket.routing or {}).get("history", []), entry]
+    _apply(ticket, decision, by=who or "operator", history=history)
+    session.add(
+        AuditLog(
+            user_id=user.id if user is not None else None,
+            action="ticket.reroute",
+            target_type="ticket",
+            target_id=ticket.id,
+            detail={
+                "number": ticket.number,
+                "reason": reason.strip(),
+                "before": before,
+                "after": {
+                    "topic": decision.topic,
+                    "center": decision.center,
+                    "institutes": list(ticket.institutes),
+                    "distance_km": decision.distance_km,
+                },
+            },
+        )
     )
     session.flush()

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 03:02:45.835753
+Create Date: 2026-11-27 03:47:42.326697
 """
 
 from collections.abc import Sequence
@@ -46,6 +46,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_calls_from_number', ['from_number'], unique=False)
         batch_op.create_index('ix_calls_outcome_started', ['outcome', 'started_at'], unique=False)
         batch_op.create_index('ix_calls_started_at', ['started_at'], unique=False)
+        batch_op.create_index('ix_calls_started_id_from', ['started_at', 'id', 'from_number'], unique=False)
 
     op.create_table('centers',
     sa.Column('code', sa.String(length=20), nullable=False),
@@ -115,6 +116,8 @@ def upgrade() -> None:
     sa.UniqueConstraint('recording_sid', name=op.f('uq_recordings_recording_sid'))
     )
     with op.batch_alter_table('recordings', schema=None) as batch_op:
+        batch_op.create_index('ix_recordings_call_id', ['call_id'], unique=False)
+        batch_op.create_index('ix_recordings_created_at', ['created_at'], unique=False)
         batch_op.create_index('ix_recordings_status_updated', ['status', 'updated_at'], unique=False)
 
     op.create_table('users',
@@ -183,6 +186,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('number', name=op.f('uq_tickets_number'))
     )
     with op.batch_alter_table('tickets', schema=None) as batch_op:
+        batch_op.create_index('ix_tickets_call_id', ['call_id'], unique=False)
         batch_op.create_index('ix_tickets_caller_number', ['caller_number'], unique=False)
         batch_op.create_index('ix_tickets_center_status', ['center_code', 'status', 'created_at'], unique=False)
         batch_op.create_index('ix_tickets_created_at', ['created_at'], unique=False)
@@ -234,6 +238,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_tickets_created_at')
         batch_op.drop_index('ix_tickets_center_status')
         batch_op.drop_index('ix_tickets_caller_number')
+        batch_op.drop_index('ix_tickets_call_id')
 
     op.drop_table('tickets')
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
@@ -243,6 +248,8 @@ def downgrade() -> None:
     op.drop_table('users')
     with op.batch_alter_table('recordings', schema=None) as batch_op:
         batch_op.drop_index('ix_recordings_status_updated')
+        batch_op.drop_index('ix_recordings_created_at')
+        batch_op.drop_index('ix_recordings_call_id')
 
     op.drop_table('recordings')
     with op.batch_alter_table('call_events', schema=None) as batch_op:
@@ -254,6 +261,7 @@ def downgrade() -> None:
     op.drop_table('institutes')
     op.drop_table('centers')
     with op.batch_alter_table('calls', schema=None) as batch_op:
+        batch_op.drop_index('ix_calls_started_id_from')
         batch_op.drop_index('ix_calls_started_at')
         batch_op.drop_index('ix_calls_outcome_started')
         batch_op.drop_index('ix_calls_from_number')

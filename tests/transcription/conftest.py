@@ -108,8 +108,7 @@ def references() -> dict[str, str]:
 
 
 def korean_clip(name: str) -> Path:
-    """A bundled Korean clip, or skip: the clips arrive with the speech branch."""
+    """A bundled Korean clip (tests/data/audio, made by tools/korean_speech)."""
     path = AUDIO_DIR / name
-    if not path.is_file() or name not in references():
-        pytest.skip(f"{name} is not bundled yet (tests/data/audio, speech branch)")
+    assert path.is_file() and name in references(), f"{name} is missing from {AUDIO_DIR}"
     return path

@@ -19,6 +19,8 @@ from callcenter.db import db
 from callcenter.jobs import get_queue
 from callcenter.models import Ticket
 from callcenter.simulator import Caller, Input, TwilioSimulator
+from routing.centers import choose_center
+from routing.location import region_from_number
 from routing.reference import topics
 from tests.callcenter.voice.conftest import FRIDAY_MORNING, serving
 from tests.helpers import ROOT, run_worker_process
@@ -34,7 +36,7 @@ from transcription.guard import normalise
 
 pytestmark = pytest.mark.slow
 
-CLIP = "ko_3dprinter_rental.wav"
+CLIP = "ko_welding_crack.wav"  # topic welding
 LANDLINE = "+82552345678"  # 055: 경남, so the IVR asks no region question
 
 
@@ -87,8 +89,17 @@ def test_called_in_problem_becomes_a_transcribed_ticket(
     assert expected, "the clip's reference names no topic keyword"
     assert [w for w in expected if w in heard] == expected, transcript["text"]
     assert state["ticket_status"] != "needs_review"
-    # The ticket was handed to routing (whatever routing then made of it).
+    # The ticket was handed to routing, and the same worker routed it by what was said.
     assert get_queue("routing", app).connection.exists(f"rq:job:route-{ticket_id}")
+    with app.app_context():
+        routed = db.session.get(Ticket, ticket_id)
+        assert routed is not None
+        assert (routed.status, routed.topic_code) == ("routed", "welding")
+        gyeongnam = region_from_number(LANDLINE)
+        assert gyeongnam.lat is not None and gyeongnam.lon is not None
+        nearest = choose_center("welding", gyeongnam.lat, gyeongnam.lon).center.code
+        assert routed.center_code == nearest
+        db.session.remove()
 
 
 def test_cli_transcribes_a_file_without_a_database(tmp_path):

@@ -167,8 +167,7 @@ def test_time_limit_stops_before_the_model_runs(model_dir: Path, english_control
 
 def test_korean_clip_comes_out_close_to_its_reference(fast_engine: Engine):
     clips = _korean_clips()
-    if not clips:
-        pytest.skip("Korean clips arrive with the speech branch")
+    assert clips, "the bundled Korean clips are missing"
     clip = clips[0]
     result = transcribe_audio(fast_engine, decode(clip))
     assert not result.no_speech

@@ -7,9 +7,10 @@ import time
 
 import requests
 from sqlalchemy import select
+from werkzeug.security import check_password_hash
 
 from callcenter.demo import place_demo_calls
-from callcenter.models import Recording, Ticket
+from callcenter.models import Recording, Ticket, User
 from callcenter.recording_server import RecordingServer
 from tests.callcenter.voice.conftest import AUDIO
 
@@ -130,6 +131,13 @@ def test_demo_places_korean_sample_calls(app, live_server, session, capsys):
     out = capsys.readouterr().out
     for ticket in tickets:
         assert ticket.number in out
+    # A fresh database gets a demo supervisor whose one-time password is printed.
+    demo = session.scalars(select(User).where(User.username == "demo")).one()
+    assert demo.role == "supervisor"
+    password = out.split("비밀번호 ", 1)[1].split()[0]
+    assert check_password_hash(demo.password_hash, password)
+    place_demo_calls(app, live_server)
+    assert "비밀번호" not in capsys.readouterr().out  # shown once, never reset
 
 
 def test_simulator_follows_dial_and_redirect_like_twilio():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -184,22 +185,41 @@ def test_recording_is_kept_pending_when_redis_is_down(simulator, session):
     assert session.scalars(select(Ticket)).one().recording_id == recording.id
 
 
-def test_fallback_answers_with_the_database_down(app_config: dict[str, Any]):
+def test_database_down_still_answers_and_spools_the_recording(app, app_config, session):
     config = {**app_config, "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/gone"}
     down = create_app(config)
     with serving(down) as base_url:
         sim = simulator_for(down, base_url)
         try:
             result = sim.place_call(Caller("+82415551234", audio=AUDIO))
+            fallback = sim.request(
+                CallResult(call_sid="CA" + "f" * 32),
+                down.config["PUBLIC_BASE_URL"] + urls.FALLBACK,
+                _form("CA" + "f" * 32, From="+82415551234"),
+            )
         finally:
             sim.close()
-    assert result.fallback_used
     by_path = {e.path: e.status for e in result.exchanges}
-    assert by_path[urls.INCOMING] == 500  # the database is down...
-    assert by_path[urls.FALLBACK] == 200  # ...and the caller still hears an apology
+    assert by_path[urls.INCOMING] == 200  # the database is down, yet the caller is answered
     assert any("죄송합니다" in line for line in result.said)
     assert "Record" in result.verbs and result.verbs[-1] == "Hangup"
-    assert result.recordings  # the message was recorded (Twilio keeps it)
+    assert by_path[urls.RECORDING_STATUS] == 204
+    assert fallback.status_code == 200 and tree(fallback.text).find("./Record") is not None
+    spooled = list((Path(app.config["RECORDINGS_DIR"]) / "spool").glob("RE*.json"))
+    assert len(spooled) == 1  # the caller's message waits on disk, not only at Twilio
+
+    # The database is back: the worker's sweep turns the spooled callback into a ticket.
+    from callcenter.voice.spool import replay_spooled_recordings
+
+    with app.app_context():
+        assert replay_spooled_recordings() == 1
+        assert replay_spooled_recordings() == 0
+    recording = session.scalars(select(Recording)).one()
+    assert recording.purpose == "voicemail" and recording.status == "pending"
+    ticket = session.scalars(select(Ticket)).one()
+    assert ticket.kind == "voicemail" and ticket.recording_id == recording.id
+    assert ticket.caller_number == "+82415551234"
+    assert not list((Path(app.config["RECORDINGS_DIR"]) / "spool").glob("RE*.json"))
 
 
 class FakeMessages:

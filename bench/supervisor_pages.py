@@ -1,0 +1,156 @@
+"""Time the supervisor pages with 100,000 demo calls (target: ≤ 150 ms per page).
+
+    python bench/supervisor_pages.py                      # SQLite file under /tmp
+    python bench/supervisor_pages.py \
+        --database-url postgresql+psycopg://postgres@127.0.0.1:5432/test_supervisor \
+        --redis-url redis://127.0.0.1:6379/5
+
+Fills the database with `demo-data` first when it holds fewer calls than asked, signs in
+as a supervisor and requests each page in-process (WSGI, no network): the call log's first
+page, a filtered page, a page 1,000 pages deep, searches, the dashboard for 30 days and a
+year — "cold" with the KPI cache emptied, then warm. Prints the first run and the median.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import func, select  # noqa: E402
+
+PASSWORD = "bench-password-1379"
+
+
+def main() -> None:
+    """Parse arguments, prepare the data, print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calls", type=int, default=100_000)
+    parser.add_argument("--database-url", default="sqlite:////tmp/bench_supervisor.sqlite3")
+    parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL", ""))
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument(
+        "--analyze", action="store_true", help="ANALYZE first (data loaded by other means)"
+    )
+    args = parser.parse_args()
+
+    os.environ.update(APP_ENV="development", SECRET_KEY="bench", DATABASE_URL=args.database_url)
+    if args.redis_url:
+        os.environ["REDIS_URL"] = args.redis_url
+    from callcenter import create_app
+    from callcenter.auth.security import create_user
+    from callcenter.cli.database import seed, upgrade_schema
+    from callcenter.db import db
+    from callcenter.models import Call, User
+    from callcenter.redis_conn import get_redis
+    from callcenter.supervisor.calllog import encode_cursor
+    from callcenter.supervisor.demo_data import analyze, generate
+
+    app = create_app({"WTF_CSRF_ENABLED": False})
+    timezone = app.config["TIMEZONE"]
+    today = datetime.now(ZoneInfo(timezone)).date()
+    with app.app_context():
+        upgrade_schema(app)
+        seed(app)
+        have = db.session.scalar(select(func.count(Call.id))) or 0
+        if have < args.calls:
+            began = time.perf_counter()
+            generate(
+                db.session(),
+                calls=args.calls - have,
+                seed=1379 + have,
+                end=today - timedelta(days=1),
+                days=365,
+                timezone=timezone,
+            )
+            db.session.commit()
+            analyze(db.session())
+            db.session.commit()
+            print(f"demo-data: {args.calls - have:,} calls in {time.perf_counter() - began:.1f} s")
+        if db.session.scalar(select(User).where(User.username == "bench_boss")) is None:
+            create_user(
+                db.session,
+                username="bench_boss",
+                role="supervisor",
+                password=PASSWORD,
+                center_code=None,
+                language="ko",
+            )
+            db.session.commit()
+        if args.analyze:
+            analyze(db.session())
+            db.session.commit()
+        total = db.session.scalar(select(func.count(Call.id)))
+        deep = db.session.scalars(
+            select(Call).order_by(Call.started_at.desc(), Call.id.desc()).offset(50_000).limit(1)
+        ).first()
+        cursor = encode_cursor("newest", deep) if deep else ""
+        number = db.session.scalar(select(Call.from_number).where(Call.from_number.like("+8210%")))
+        db.session.remove()
+    digits = (number or "0000")[-4:]
+    month_ago = (today - timedelta(days=29)).isoformat()
+    year_ago = (today - timedelta(days=364)).isoformat()
+    dialect = args.database_url.split(":", 1)[0]
+    print(f"{dialect}: {total:,} calls; {args.runs} runs per page; times in ms (first / median)")
+
+    client = app.test_client()
+    response = client.post("/auth/login", data={"username": "bench_boss", "password": PASSWORD})
+    assert response.status_code == 302, "sign-in failed"
+
+    def flush_kpi_cache() -> None:
+        with app.app_context():
+            redis = get_redis()
+            keys = list(redis.scan_iter("supervisor:kpi:*"))
+            if keys:
+                redis.delete(*keys)
+
+    pages = [
+        ("call log: first page", "/supervisor/calls", None),
+        (
+            "call log: filtered (30 days, ticket, INCHEON)",
+            f"/supervisor/calls?from={month_ago}&outcome=ticket&center=INCHEON",
+            None,
+        ),
+        ("call log: 1,000 pages deep", f"/supervisor/calls?after={cursor}&page=1001", None),
+        (f"call log: search caller …{digits}", f"/supervisor/calls?q={digits}", None),
+        ("call log: sort longest first", "/supervisor/calls?sort=longest", None),
+        ("call log: search transcript word", "/supervisor/calls?q=금형", None),
+        (
+            "dashboard: 30 days, cold cache",
+            f"/supervisor/dashboard?from={month_ago}",
+            flush_kpi_cache,
+        ),
+        ("dashboard: 30 days, warm", f"/supervisor/dashboard?from={month_ago}", None),
+        (
+            "dashboard: 1 year, cold cache",
+            f"/supervisor/dashboard?from={year_ago}",
+            flush_kpi_cache,
+        ),
+        ("dashboard: 1 year, warm", f"/supervisor/dashboard?from={year_ago}", None),
+        ("CSV export: 30 days of calls", f"/supervisor/export/calls.csv?from={month_ago}", None),
+    ]
+    client.get("/supervisor/calls")  # compile templates once, as a running server would have
+    for label, url, before_each in pages:
+        times = []
+        for _ in range(args.runs):
+            if before_each is not None:
+                before_each()
+            began = time.perf_counter()
+            response = client.get(url)
+            size = len(response.get_data())
+            times.append((time.perf_counter() - began) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+        median = statistics.median(times[1:]) if len(times) > 1 else times[0]
+        flag = "" if median <= 150 else "  > 150 ms"
+        print(f"  {label:<48} {times[0]:7.0f} / {median:6.0f}   ({size / 1024:,.0f} KiB){flag}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+"""How supervisor pages show things: masked callers, durations, rates, names, local times."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from callcenter.console.present import mask_number
+from callcenter.i18n import current_language, t
+from routing import reference
+
+# Callers are masked exactly as the operator console masks them (all but the last 4 digits).
+mask_caller = mask_number
+
+
+def duration(seconds: float | None) -> str:
+    """3분 20초 / 2시간 5분 / 1.5일 (English: 3 min 20 s, 2 h 5 min, 1.5 d); '–' for none."""
+    if seconds is None:
+        return "–"
+    ko = current_language() == "ko"
+    s = int(round(seconds))
+    if s < 60:
+        return f"{s}초" if ko else f"{s} s"
+    if s < 3600:
+        m, r = divmod(s, 60)
+        return (
+            (f"{m}분 {r}초" if ko else f"{m} min {r} s") if r else (f"{m}분" if ko else f"{m} min")
+        )
+    if s < 2 * 86400:
+        h, r = divmod(s, 3600)
+        return f"{h}시간 {r // 60}분" if ko else f"{h} h {r // 60} min"
+    return f"{s / 86400:.1f}일" if ko else f"{s / 86400:.1f} d"
+
+
+def percent(value: float | None) -> str:
+    """0.2314 → 23.1%; '–' when there was nothing to divide."""
+    return "–" if value is None else f"{value * 100:.1f}%"
+
+
+def center_name(code: str | None) -> str:
+    """A center's name in the current language; '–' when unset."""
+    for center in reference.centers():
+        if center.code == code:
+            return center.name_ko if current_language() == "ko" else center.name_en
+    return code if code and code != "-" else t("sv.none")
+
+
+def topic_name(code: str | None) -> str:
+    """A topic's name in the current language; '–' when unset."""
+    for topic in reference.topics():
+        if topic.code == code:
+            return topic.name_ko if current_language() == "ko" else topic.name_en
+    return code if code and code != "-" else t("sv.none")
+
+
+def local(moment: datetime | None, timezone: str, fmt: str = "%Y-%m-%d %H:%M:%S") -> str:
+    """An aware datetime in the hotline's time zone."""
+    return moment.astimezone(ZoneInfo(timezone)).strftime(fmt) if moment else ""
+
+
+def regions() -> tuple[str, ...]:
+    """Region names as calls store them (provinces of area_codes.csv)."""
+    return tuple(a.region_ko for a in reference.area_codes())

@@ -1,0 +1,189 @@
+"""Supervisor pages: call log, one call's timeline, CSV exports (blueprint ``supervisor``).
+
+Only supervisors and admins: the blueprint guard refuses everyone else, and each view
+also carries ``roles_required`` so that role tests over the URL map can read its roles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from types import SimpleNamespace
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from werkzeug.exceptions import NotFound
+
+from callcenter.auth import protect_blueprint, roles_required
+from callcenter.db import db
+from callcenter.i18n import MESSAGES, t
+from callcenter.models import Call, Recording
+from callcenter.supervisor import exports, messages  # noqa: F401  (registers the texts)
+from callcenter.supervisor.calllog import (
+    COUNT_CAP,
+    CallFilter,
+    capped_count,
+    filter_choices,
+    load_page,
+    parse_filter,
+)
+from callcenter.supervisor.kpis import OUTCOMES
+from callcenter.supervisor.present import (
+    center_name,
+    duration,
+    local,
+    mask_caller,
+    percent,
+    regions,
+    topic_name,
+)
+from routing import reference
+
+bp = Blueprint("supervisor", __name__, url_prefix="/supervisor")
+SUPERVISOR_ROLES = ("supervisor", "admin")
+protect_blueprint(bp, *SUPERVISOR_ROLES)
+
+
+@bp.context_processor
+def _helpers() -> dict[str, object]:
+    """``sv.*`` in the supervisor templates: masking and formatting helpers."""
+    # Names looked up once per page in the page's language, not once per table cell.
+    centers = {c.code: center_name(c.code) for c in reference.centers()}
+    topics = {tp.code: topic_name(tp.code) for tp in reference.topics()}
+    return {
+        "sv": SimpleNamespace(
+            **_HELPERS,
+            center_name=lambda code: centers.get(code) or center_name(code),
+            topic_name=lambda code: topics.get(code) or topic_name(code),
+        )
+    }
+
+
+_HELPERS: dict[str, object] = {
+    "mask": mask_caller,
+    "duration": duration,
+    "percent": percent,
+    # A known text for prefix+key, else the key itself (actions and event kinds grow).
+    "label": lambda prefix, key: t(prefix + key) if prefix + key in MESSAGES else key,
+    "local": lambda moment, fmt="%Y-%m-%d %H:%M:%S": local(
+        moment, current_app.config["TIMEZONE"], fmt
+    ),
+}
+
+
+def current_filter() -> CallFilter:
+    """The call log filter of this request."""
+    choices = filter_choices(
+        regions(),
+        tuple(c.code for c in reference.centers()),
+        tuple(t.code for t in reference.topics()),
+    )
+    return parse_filter(request.args, choices)
+
+
+@bp.get("/")
+@roles_required(*SUPERVISOR_ROLES)
+def index() -> ResponseReturnValue:
+    """The supervisor's home is the dashboard."""
+    return redirect(url_for("supervisor.dashboard"))
+
+
+@bp.get("/calls")
+@roles_required(*SUPERVISOR_ROLES)
+def calls() -> ResponseReturnValue:
+    """Every call, newest first: filters, search, sorting and keyset paging."""
+    f = current_filter()
+    timezone = current_app.config["TIMEZONE"]
+    session = db.session()
+    cursor = request.args.get("after")
+    rows, next_cursor = load_page(session, f, timezone, cursor)
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    return render_template(
+        "supervisor/calls.html",
+        f=f,
+        rows=rows,
+        total=capped_count(
+            session, f, timezone, first_page=None if cursor or next_cursor else len(rows)
+        ),
+        cap=COUNT_CAP,
+        page=page,
+        next_url=url_for("supervisor.calls", **f.args(), after=next_cursor, page=page + 1)
+        if next_cursor
+        else None,
+        outcomes=OUTCOMES,
+        regions=regions(),
+        centers=reference.centers(),
+        topics=reference.topics(),
+    )
+
+
+@bp.get("/calls/<int:call_id>")
+@roles_required(*SUPERVISOR_ROLES)
+def call(call_id: int) -> ResponseReturnValue:
+    """One call: its IVR timeline, recordings and transcripts, and its tickets."""
+    session = db.session()
+    item = session.scalars(
+        select(Call)
+        .where(Call.id == call_id)
+        .options(
+            selectinload(Call.events),
+            selectinload(Call.recordings).selectinload(Recording.transcript),
+            selectinload(Call.tickets),
+        )
+    ).first()
+    if item is None:
+        raise NotFound()
+    ticket_for_recording = {t.recording_id: t for t in item.tickets if t.recording_id}
+    audio_endpoint = "console.recording_audio"
+    return render_template(
+        "supervisor/call.html",
+        call=item,
+        events=item.events,
+        recordings=item.recordings,
+        tickets=item.tickets,
+        ticket_for_recording=ticket_for_recording,
+        audio_endpoint=audio_endpoint if audio_endpoint in current_app.view_functions else None,
+        ticket_endpoint="console.ticket"
+        if "console.ticket" in current_app.view_functions
+        else None,
+    )
+
+
+def _csv_response(name: str, lines: Iterator[str]) -> Response:
+    # The rows are read while streaming: keep the request (language, session) alive.
+    response = Response(stream_with_context(lines), mimetype="text/csv")
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@bp.get("/export/calls.csv")
+@roles_required(*SUPERVISOR_ROLES)
+def export_calls() -> ResponseReturnValue:
+    """The filtered calls as CSV (UTF-8 with BOM for Excel)."""
+    header, rows = exports.call_rows(db.session(), current_filter(), current_app.config["TIMEZONE"])
+    return _csv_response("calls.csv", exports.csv_lines(header, rows))
+
+
+@bp.get("/export/tickets.csv")
+@roles_required(*SUPERVISOR_ROLES)
+def export_tickets() -> ResponseReturnValue:
+    """The tickets of the filtered calls as CSV (UTF-8 with BOM for Excel)."""
+    header, rows = exports.ticket_rows(
+        db.session(), current_filter(), current_app.config["TIMEZONE"]
+    )
+    return _csv_response("tickets.csv", exports.csv_lines(header, rows))
+
+
+# The dashboard, audit and queue pages register on the same blueprint.
+from callcenter.supervisor import admin  # noqa: E402, F401

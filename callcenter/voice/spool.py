@@ -1,0 +1,124 @@
+"""A recording callback that arrives while the database is down is spooled to disk, not lost.
+
+Twilio does not retry a failed status callback, so the callback's form is written to
+``RECORDINGS_DIR/spool/`` (atomically) and the webhook still answers. The worker's sweep
+replays spooled callbacks through the same code as the live webhook once the database is back.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from sqlalchemy.exc import SQLAlchemyError
+
+from callcenter.db import db
+from callcenter.models import utcnow
+from callcenter.voice.calls import add_event, open_call
+from callcenter.voice.recordings import (
+    RECORDING_SID,
+    enqueue_ticket_sms,
+    enqueue_transcription,
+    record_and_ticket,
+)
+
+
+def spool_dir() -> Path:
+    """Where spooled callbacks wait (beside the recordings: shared by web and workers)."""
+    return Path(current_app.config["RECORDINGS_DIR"]) / "spool"
+
+
+def spool_recording_callback(form: dict[str, str], purpose: str) -> Path | None:
+    """Write one recording callback to the spool; None when it names no recording."""
+    sid = form.get("RecordingSid", "")
+    if not RECORDING_SID.match(sid) or not form.get("CallSid"):
+        return None
+    folder = spool_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{sid}.json"
+    # A replayed callback overwrites its twin: the file is named by RecordingSid.
+    _write_atomically(
+        target, {"form": form, "purpose": purpose, "spooled_at": utcnow().isoformat()}
+    )
+    current_app.logger.error("database unavailable: recording %s spooled to %s", sid, target)
+    return target
+
+
+def spool_call(form: dict[str, str]) -> Path | None:
+    """Keep who called (the first webhook that saw the call carries From and To).
+
+    Recording callbacks carry no caller number, so without this a spooled voicemail
+    could not be called back.
+    """
+    sid = form.get("CallSid", "")
+    if not sid.startswith("CA") or not form.get("From"):
+        return None
+    folder = spool_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{sid[:34]}.json"
+    if not target.exists():
+        fields = {k: form[k] for k in ("CallSid", "From", "To", "AccountSid") if k in form}
+        _write_atomically(target, {"form": fields, "spooled_at": utcnow().isoformat()})
+    return target
+
+
+def _write_atomically(target: Path, payload: dict[str, Any]) -> None:
+    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(payload, f, ensure_ascii=False)
+    os.replace(tmp, target)
+
+
+def replay_spooled_recordings() -> int:
+    """Ingest every spooled callback (the worker's sweep); returns how many were ingested."""
+    folder = spool_dir()
+    if not folder.is_dir():
+        return 0
+    # Calls first, so that recordings find their caller's number and region.
+    for path in sorted(folder.glob("CA*.json")):
+        try:
+            open_call(db.session(), json.loads(path.read_text(encoding="utf-8"))["form"])
+            db.session.commit()
+        except SQLAlchemyError:
+            db.session.rollback()
+            return 0  # still down: try again on the next sweep
+        path.unlink()
+    ingested = 0
+    for path in sorted(folder.glob("RE*.json")):
+        payload: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        form, purpose = payload["form"], payload["purpose"]
+        session = db.session()
+        try:
+            call, _ = open_call(session, form, lock=True)
+            recording, ticket, _ = record_and_ticket(
+                session, call, form, purpose=purpose, timezone=current_app.config["TIMEZONE"]
+            )
+            add_event(
+                session,
+                call,
+                "recording",
+                "spooled",
+                detail={
+                    "recording_sid": recording.recording_sid,
+                    "ticket": ticket.number,
+                    "spooled_at": payload.get("spooled_at"),
+                },
+            )
+            session.commit()
+        except SQLAlchemyError:
+            session.rollback()
+            current_app.logger.warning("spooled recording %s not ingested yet", path.name)
+            continue
+        if recording.status == "pending" and recording.job_id is None:
+            job_id = enqueue_transcription(recording)
+            if job_id is not None:
+                recording.job_id = job_id
+                session.commit()
+        enqueue_ticket_sms(ticket)
+        path.unlink()
+        ingested += 1
+    return ingested

@@ -1,0 +1,1 @@
+"""Dev tools that make Korean telephone test speech (not imported by the app)."""
