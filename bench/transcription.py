@@ -10,8 +10,9 @@ the application's pipeline (VAD chunks, decoding options, hallucination guard) a
 
 - load s: model load; RTF: processing time / audio time (wall clock), overall and for the
   long-form clips (>= 20 s); CPU RTF: CPU seconds / audio seconds (robust on a busy host);
-- CER: character error rate on normalised text (no spaces or punctuation), pooled over all
-  clips (all edits / all reference characters) and the mean per clip;
+- CER: character error rate on ``transcription.textnorm.normalise_for_cer`` text (Hangul
+  only; digits and Latin spelled out), pooled over all clips (all edits / all reference
+  characters) and the mean per clip;
 - peak RSS of the engine's process.
 """
 
@@ -20,12 +21,10 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import re
 import resource
 import subprocess
 import sys
 import time
-import unicodedata
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -33,36 +32,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from transcription.textnorm import edit_distance, normalise_for_cer  # noqa: E402
+
 DEFAULT_FOLDER = ROOT / "tests" / "data" / "audio"
 DEFAULT_MODEL = ROOT / "instance" / "models" / "whisper-base"
 LONG_FORM_SECONDS = 20.0
-_NOT_TEXT = re.compile(r"[\W_]+", re.UNICODE)
-
-
-def _fallback_normalise(text: str) -> str:
-    return _NOT_TEXT.sub("", unicodedata.normalize("NFKC", text).lower())
-
-
-try:  # the speech branch's normaliser also spells out digits and Latin letters
-    from transcription.textnorm import normalise_for_cer as normalise  # type: ignore[import-not-found]
-
-    NORMALISER = "transcription.textnorm.normalise_for_cer"
-except ImportError:
-    normalise = _fallback_normalise
-    NORMALISER = "letters and digits only (spaces and punctuation removed)"
-
-
-def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance (substitutions, insertions, deletions)."""
-    if len(a) < len(b):
-        a, b = b, a
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
+NORMALISER = "transcription.textnorm.normalise_for_cer"
 
 
 def read_references(folder: Path) -> dict[str, str]:
@@ -152,7 +127,8 @@ def summarise(run: dict[str, Any], references: dict[str, str]) -> dict[str, Any]
     edits = chars = 0
     per_clip = []
     for clip in clips:
-        ref, hyp = normalise(references[clip["file"]]), normalise(clip["text"])
+        ref = normalise_for_cer(references[clip["file"]])
+        hyp = normalise_for_cer(clip["text"])
         distance = edit_distance(ref, hyp)
         clip["cer"] = distance / len(ref) if ref else float(bool(hyp))
         edits, chars = edits + distance, chars + len(ref)

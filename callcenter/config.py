@@ -197,10 +197,12 @@ def load_settings(env: Mapping[str, str], instance_path: str | os.PathLike[str])
         "IVR_VOICE": env.get("IVR_VOICE", "Polly.Seoyeon"),
         "IVR_VOICE_EN": env.get("IVR_VOICE_EN", "Polly.Joanna"),
         "TRANSCRIBE_ENGINE": engine,
-        # 1 = greedy, within the RTF goal. 5 cut faster-whisper's CER by about a point for
-        # 1.5x the time and made openai-whisper 4x slower (docs/transcription.md).
+        # 1 = greedy. A beam of 3 cut faster-whisper's CER from 0.13 to 0.10 within the RTF
+        # goal; a beam made openai-whisper 4x slower, so it stays greedy (docs/transcription.md).
         "TRANSCRIBE_BEAM_SIZE": parse_int(
-            "TRANSCRIBE_BEAM_SIZE", env.get("TRANSCRIBE_BEAM_SIZE", "1"), minimum=1
+            "TRANSCRIBE_BEAM_SIZE",
+            env.get("TRANSCRIBE_BEAM_SIZE", "3" if engine == "faster-whisper" else "1"),
+            minimum=1,
         ),
         # Workers load the model at start; the test suite's many short-lived workers load it
         # on their first transcription job instead.
