@@ -210,6 +210,7 @@ def test_killed_worker_job_is_retried(app: Flask, recordings: RecordingServer):
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its scheduler process dies with it, as under systemd
     )
     try:
         deadline = time.monotonic() + 60
@@ -217,7 +218,7 @@ def test_killed_worker_job_is_retried(app: Flask, recordings: RecordingServer):
             assert time.monotonic() < deadline, "the worker never started the job"
             time.sleep(0.2)
     finally:
-        os.kill(worker.pid, signal.SIGKILL)
+        os.killpg(worker.pid, signal.SIGKILL)
         worker.wait(timeout=10)
     queue = get_queue("transcription", app)
     job = Job.fetch(job_id_for(rec_id), connection=queue.connection)
