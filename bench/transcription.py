@@ -10,8 +10,9 @@ the application's pipeline (VAD chunks, decoding options, hallucination guard) a
 
 - load s: model load; RTF: processing time / audio time (wall clock), overall and for the
   long-form clips (>= 20 s); CPU RTF: CPU seconds / audio seconds (robust on a busy host);
-- CER: character error rate on normalised text (no spaces or punctuation), pooled over all
-  clips (all edits / all reference characters) and the mean per clip;
+- CER: character error rate on ``transcription.textnorm.normalise_for_cer`` text (Hangul
+  only; digits and Latin spelled out), pooled over all clips (all edits / all reference
+  characters) and the mean per clip;
 - peak RSS of the engine's process.
 """
 
@@ -31,13 +32,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from transcription.textnorm import edit_distance  # noqa: E402
-from transcription.textnorm import normalise_for_cer as normalise  # noqa: E402
+from transcription.textnorm import edit_distance, normalise_for_cer  # noqa: E402
 
 DEFAULT_FOLDER = ROOT / "tests" / "data" / "audio"
 DEFAULT_MODEL = ROOT / "instance" / "models" / "whisper-base"
 LONG_FORM_SECONDS = 20.0
-# textnorm spells out digits and Latin letters as read in Korean before scoring.
 NORMALISER = "transcription.textnorm.normalise_for_cer"
 
 
@@ -128,7 +127,8 @@ def summarise(run: dict[str, Any], references: dict[str, str]) -> dict[str, Any]
     edits = chars = 0
     per_clip = []
     for clip in clips:
-        ref, hyp = normalise(references[clip["file"]]), normalise(clip["text"])
+        ref = normalise_for_cer(references[clip["file"]])
+        hyp = normalise_for_cer(clip["text"])
         distance = edit_distance(ref, hyp)
         clip["cer"] = distance / len(ref) if ref else float(bool(hyp))
         edits, chars = edits + distance, chars + len(ref)

@@ -197,12 +197,11 @@ def load_settings(env: Mapping[str, str], instance_path: str | os.PathLike[str])
         "IVR_VOICE": env.get("IVR_VOICE", "Polly.Seoyeon"),
         "IVR_VOICE_EN": env.get("IVR_VOICE_EN", "Polly.Joanna"),
         "TRANSCRIBE_ENGINE": engine,
-        # faster-whisper with beam 5 measured both faster (long-form RTF 0.14 vs 0.18) and
-        # more accurate (CER 0.110 vs 0.128) than greedy openai-whisper on the bundled clips;
-        # beam 5 made openai-whisper 4x slower, so that engine stays greedy by default.
+        # 1 = greedy. A beam of 3 cut faster-whisper's CER from 0.13 to 0.10 within the RTF
+        # goal; a beam made openai-whisper 4x slower, so it stays greedy (docs/transcription.md).
         "TRANSCRIBE_BEAM_SIZE": parse_int(
             "TRANSCRIBE_BEAM_SIZE",
-            env.get("TRANSCRIBE_BEAM_SIZE", "5" if engine == "faster-whisper" else "1"),
+            env.get("TRANSCRIBE_BEAM_SIZE", "3" if engine == "faster-whisper" else "1"),
             minimum=1,
         ),
         # Workers load the model at start; the test suite's many short-lived workers load it

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from callcenter.cli.worker import build_worker
 from callcenter.db import db
 from callcenter.jobs import get_queue
-from callcenter.models import Recording, Ticket, utcnow
+from callcenter.models import Recording, Ticket, Transcript, utcnow
 from tests.helpers import ROOT, app_env
 from tests.transcription.conftest import (
     ACCOUNT_SID,
@@ -210,6 +210,7 @@ def test_killed_worker_job_is_retried(app: Flask, recordings: RecordingServer):
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its scheduler process dies with it, as under systemd
     )
     try:
         deadline = time.monotonic() + 60
@@ -217,7 +218,7 @@ def test_killed_worker_job_is_retried(app: Flask, recordings: RecordingServer):
             assert time.monotonic() < deadline, "the worker never started the job"
             time.sleep(0.2)
     finally:
-        os.kill(worker.pid, signal.SIGKILL)
+        os.killpg(worker.pid, signal.SIGKILL)
         worker.wait(timeout=10)
     queue = get_queue("transcription", app)
     job = Job.fetch(job_id_for(rec_id), connection=queue.connection)
@@ -245,7 +246,32 @@ def test_recording_rows_count_stays_one_per_recording(app: Flask, recordings: Re
     _run(app, rec_id)
     _run(app, rec_id)
     with app.app_context():
-        from callcenter.models import Transcript
-
         assert db.session.scalar(select(func.count()).select_from(Transcript)) == 1
         db.session.remove()
+
+
+def test_requeue_routes_a_transcribed_ticket_whose_routing_was_lost(
+    app: Flask, recordings: RecordingServer
+):
+    """Redis was down when the job finished: the transcript is stored, routing never queued."""
+    rec_id, ticket_id = add_recording(app, _serve(recordings, "silence.wav"), sid=SID)
+    with app.app_context():
+        recording = db.session.get(Recording, rec_id)
+        ticket = db.session.get(Ticket, ticket_id)
+        assert recording is not None and ticket is not None
+        recording.status = "done"
+        db.session.add(
+            Transcript(
+                recording_id=rec_id, text="금형에 버가 생깁니다", model="m", engine="faster-whisper"
+            )
+        )
+        ticket.status = "transcribing"
+        db.session.flush()
+        ticket.updated_at = utcnow() - timedelta(seconds=app.config["STUCK_AFTER_SECONDS"] + 60)
+        db.session.commit()
+        outcome = requeue_stuck()
+        again = requeue_stuck()
+        db.session.remove()
+    assert outcome["routed"] == [ticket_id]
+    assert again["routed"] == []  # routing has it now
+    assert _routing_jobs(app) == [f"route-{ticket_id}"]

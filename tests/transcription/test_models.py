@@ -15,7 +15,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bench.transcription import edit_distance
 from tests.helpers import ROOT
 from tests.transcription.conftest import AUDIO_DIR, references
 from transcription.audio import decode, speech_chunks
@@ -34,6 +33,7 @@ from transcription.prepare import (
     ensure_model,
     prepare_bundled,
 )
+from transcription.textnorm import edit_distance
 
 pytestmark = pytest.mark.slow
 MODELS_DIR = ROOT / "instance" / "models"  # the app's default MODELS_DIR

@@ -10,16 +10,22 @@ from callcenter.config import ConfigError, load_settings
 def test_transcription_defaults(tmp_path):
     settings = load_settings({"SECRET_KEY": "x"}, tmp_path)
     assert settings["TRANSCRIBE_ENGINE"] == "faster-whisper"
-    assert settings["TRANSCRIBE_BEAM_SIZE"] == 5  # measured faster and better than the reference
+    assert settings["TRANSCRIBE_BEAM_SIZE"] == 3
     assert settings["WHISPER_MODEL"] == str(tmp_path / "models" / "whisper-base")
     assert settings["TRANSCRIBE_PRELOAD"] is True
     assert settings["ALLOW_LOCAL_RECORDINGS"] is True
     assert settings["RECORDING_MAX_SECONDS"] == 900
 
 
-def test_reference_engine_stays_greedy_by_default(tmp_path):
+def test_openai_whisper_decodes_greedily_by_default(tmp_path):
     settings = load_settings({"SECRET_KEY": "x", "TRANSCRIBE_ENGINE": "openai-whisper"}, tmp_path)
     assert settings["TRANSCRIBE_BEAM_SIZE"] == 1
+    explicit = {
+        "SECRET_KEY": "x",
+        "TRANSCRIBE_ENGINE": "openai-whisper",
+        "TRANSCRIBE_BEAM_SIZE": "2",
+    }
+    assert load_settings(explicit, tmp_path)["TRANSCRIBE_BEAM_SIZE"] == 2
 
 
 def test_test_environment_loads_models_lazily(tmp_path):
