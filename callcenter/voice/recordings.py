@@ -12,6 +12,7 @@ from typing import Any
 
 import phonenumbers
 from flask import current_app
+from redis.exceptions import RedisError
 from rq import Retry
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,7 +23,6 @@ from callcenter.services.tickets import create_ticket_for_call
 from callcenter.voice.calls import set_outcome
 
 RECORDING_SID = re.compile(r"^RE[0-9a-fA-F]{32}$")
-TRANSCRIBE_JOB = "transcription.jobs.transcribe_recording"
 SMS_JOB = "callcenter.voice.sms.send_ticket_sms"
 JOB_RETRY_INTERVALS = [10, 30, 60]
 
@@ -84,17 +84,17 @@ def record_and_ticket(
 def enqueue_transcription(recording: Recording) -> str | None:
     """Queue the transcription job (committed row first); None when Redis is unreachable.
 
-    The row then stays ``pending`` with no job id and the transcription sweep picks it up.
+    The job's time limit and retry policy are the transcription package's own, shared with
+    the stuck-recording sweep. With Redis down the row stays ``pending`` with no job id and
+    that sweep picks it up.
     """
-    job = try_enqueue(
-        TRANSCRIBE_JOB,
-        recording.id,
-        queue="transcription",
-        job_id=f"transcribe-{recording.id}",
-        timeout=current_app.config["TRANSCRIBE_TIMEOUT"],
-        retry=Retry(max=3, interval=JOB_RETRY_INTERVALS),
-    )
-    return job.id if job is not None else None
+    from transcription.jobs import enqueue_transcription as queue_transcription
+
+    try:
+        return queue_transcription(recording.id).id
+    except (RedisError, OSError) as exc:
+        current_app.logger.warning("could not enqueue transcription of %s: %s", recording.id, exc)
+        return None
 
 
 def is_mobile(number: str | None) -> bool:
