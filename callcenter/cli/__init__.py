@@ -10,6 +10,7 @@ def register(app: Flask) -> None:
     from callcenter.cli import (
         database,
         demo_data,
+        kpi,
         routing,
         serve,
         simulate,
@@ -28,6 +29,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(users.users_group)
     app.cli.add_command(simulate.simulate_call_command)
     app.cli.add_command(demo_data.demo_data_command)
+    app.cli.add_command(kpi.kpi_rollups_command)
     app.cli.add_command(routing.route_command)
     app.cli.add_command(transcription.prepare_models_command)
     app.cli.add_command(transcription.transcribe_command)

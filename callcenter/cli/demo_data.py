@@ -27,6 +27,7 @@ from callcenter.db import db
 def demo_data_command(calls: int, days: int, seed: int, end: datetime | None) -> None:
     """Write CALLS demo calls (events, recordings, Korean transcripts, tickets, audit rows)."""
     from callcenter.supervisor.demo_data import DemoDataError, analyze, generate
+    from callcenter.supervisor.rollups import refresh
 
     timezone = current_app.config["TIMEZONE"]
     last: date = end.date() if end else datetime.now(ZoneInfo(timezone)).date() - timedelta(days=1)
@@ -51,6 +52,13 @@ def demo_data_command(calls: int, days: int, seed: int, end: datetime | None) ->
     db.session.commit()
     analyze(db.session())
     db.session.commit()
+    summed_at = time.perf_counter()
+    today = datetime.now(ZoneInfo(timezone)).date()
+    summed = refresh(db.session(), timezone, today)
+    click.echo(
+        f"KPI 일별 집계 {summed}일 ({time.perf_counter() - summed_at:.1f} s) "
+        f"(KPI rollups of {summed} days)"
+    )
     summary = ", ".join(f"{table}: {n:,}" for table, n in counts.rows.items())
     click.echo(f"데모 이력 생성 완료 (demo history written) in {time.perf_counter() - began:.1f} s")
     click.echo(summary)

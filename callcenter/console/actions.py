@@ -30,6 +30,7 @@ ACTION_ROUTES = (
     ("add_note", "notes", "note"),
     ("follow_up", "follow-up", "follow_up"),
     ("submit_summary", "summary", "summary"),
+    ("record_callback", "callback", "callback"),
 )
 REASON_MAX = 1000
 
@@ -113,6 +114,10 @@ def perform(
     if action == "summary":
         workflow.submit_summary(session, ticket, _text(data, "summary"), user=user, ip=ip)
         return "done.summary" if ticket.status == "routed" else "done.summary_unrouted"
+    if action == "callback":
+        result = _text(data, "result")
+        workflow.record_callback(session, ticket, result, _text(data, "note"), user=user, ip=ip)
+        return "done.callback_reached" if result == "reached" else "done.callback_no_answer"
     raise WorkflowError("work.unknown_action")
 
 

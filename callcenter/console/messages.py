@@ -165,6 +165,12 @@ TEXTS = {
     "ticket.move_submit": ("변경", "Change"),
     "ticket.follow_up_when_resolving": ("사후 점검일 (해결 시)", "Follow-up date (when resolving)"),
     "ticket.follow_up_save": ("저장", "Save"),
+    "ticket.callback_returned": ("회신 완료: {when}", "Returned: {when}"),
+    "ticket.callback_attempts": ("통화 시도 {count}회", "{count} call attempt(s)"),
+    "ticket.callback_not_returned": ("아직 회신하지 않았습니다.", "Not yet returned."),
+    "ticket.callback_note": ("통화 메모 (선택)", "Call note (optional)"),
+    "ticket.callback_reached": ("통화 연결됨 — 회신 완료", "Reached — call returned"),
+    "ticket.callback_no_answer": ("부재중", "No answer"),
     "ticket.reroute": ("주제·센터 변경", "Change topic or center"),
     "ticket.keep_topic": ("현재 주제 유지", "Keep the topic"),
     "ticket.auto_center": ("주제에 맞는 가까운 센터 (자동)", "Nearest center for the topic (auto)"),
@@ -193,6 +199,11 @@ TEXTS = {
     "done.status": ("상태를 변경했습니다.", "Status changed."),
     "done.reroute": ("재배정했습니다.", "Re-routed."),
     "done.note": ("메모를 추가했습니다.", "Note added."),
+    "done.callback_reached": ("회신 완료로 기록했습니다.", "Callback recorded as returned."),
+    "done.callback_no_answer": (
+        "부재중으로 기록했습니다. 다시 전화해 주세요.",
+        "No answer recorded. Please try again later.",
+    ),
     "done.follow_up": ("사후 점검일을 저장했습니다.", "Follow-up date saved."),
     "done.summary": ("문제 내용을 저장하고 배정했습니다.", "Summary saved and routed."),
     "done.summary_unrouted": (
@@ -241,6 +252,11 @@ TEXTS = {
     "work.unknown_center": ("알 수 없는 센터입니다.", "Unknown center."),
     "work.reroute_refused": ("재배정할 수 없습니다: {detail}", "Cannot re-route: {detail}"),
     "work.unknown_action": ("알 수 없는 작업입니다.", "Unknown action."),
+    "work.not_callback": ("전화 요청 티켓이 아닙니다.", "This is not a callback request."),
+    "work.bad_callback_result": (
+        "통화 결과를 고르세요 (연결됨 또는 부재중).",
+        "Choose the call's result (reached or no answer).",
+    ),
     "api.bad_since": (
         "since 값은 시간대가 있는 ISO 시각이어야 합니다.",
         "since must be an ISO time with a time zone.",

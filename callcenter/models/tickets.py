@@ -64,6 +64,9 @@ class Ticket(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     routed_at: Mapped[datetime | None]
     first_response_at: Mapped[datetime | None]
+    # Callback requests: when an operator reached the caller (a KPI: how fast calls are returned).
+    returned_at: Mapped[datetime | None]
+    return_attempts: Mapped[int] = mapped_column(Integer, default=0)
     resolved_at: Mapped[datetime | None]
     follow_up_done_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]

@@ -180,6 +180,54 @@ def add_note(
     return note
 
 
+CALLBACK_RESULTS = ("reached", "no_answer")
+
+
+def record_callback(
+    session: Session,
+    ticket: Ticket,
+    result: str,
+    note: str = "",
+    *,
+    user: User,
+    ip: str | None = None,
+) -> None:
+    """Log one attempt to call a callback requester back; reaching them returns the call."""
+    _require_actor(user, ticket)
+    if ticket.kind != "callback":
+        raise WorkflowError("work.not_callback")
+    if result not in CALLBACK_RESULTS:
+        raise WorkflowError("work.bad_callback_result")
+    note = note.strip()
+    if len(note) > NOTE_MAX:
+        raise WorkflowError("work.too_long", limit=NOTE_MAX)
+    old = ticket.status
+    ticket.return_attempts = (ticket.return_attempts or 0) + 1
+    if result == "reached":
+        if ticket.returned_at is None:
+            ticket.returned_at = utcnow()
+        if ticket.assignee_id is None:
+            ticket.assignee_id = user.id
+        if ticket.status in ("routed", "assigned"):
+            ticket.status = "in_progress"  # talking with the caller is working the ticket
+    _first_response(ticket)
+    if note:
+        session.add(
+            TicketNote(ticket_id=ticket.id, author_id=user.id, text=note, created_at=utcnow())
+        )
+    _audit(
+        session,
+        "ticket.callback",
+        ticket,
+        user,
+        ip=ip,
+        result=result,
+        attempt=ticket.return_attempts,
+        **({"from": old, "to": ticket.status} if ticket.status != old else {}),
+    )
+    session.flush()
+
+
 def set_follow_up(
     session: Session, ticket: Ticket, day: date | None, *, user: User, ip: str | None = None
 ) -> None:

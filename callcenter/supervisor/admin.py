@@ -58,22 +58,13 @@ def chosen_period(today: date) -> tuple[Period, list[str]]:
     return Period(start, end, current_app.config["TIMEZONE"]), errors
 
 
-def _cache() -> Any:
-    from callcenter.redis_conn import get_redis
-
-    try:
-        return get_redis()
-    except (RedisError, OSError):
-        return None
-
-
 @bp.get("/dashboard")
 @roles_required(*SUPERVISOR_ROLES)
 def dashboard() -> ResponseReturnValue:
     """KPIs of a chosen period with charts beside tables of the same numbers."""
     today = local_today()
     period, errors = chosen_period(today)
-    board = build_dashboard(db.session(), period, today, _cache())
+    board = build_dashboard(db.session(), period, today)
     presets = [
         (days, (today - timedelta(days=days - 1)).isoformat(), today.isoformat())
         for days in (7, 30, 90, 365)

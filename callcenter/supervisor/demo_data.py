@@ -30,6 +30,7 @@ from callcenter.models import (
     User,
 )
 from callcenter.supervisor.demo_flow import CallPlan, plan_call
+from callcenter.supervisor.rollups import mark_stale
 from routing import reference
 
 CHUNK = 5000  # calls per flush: bounds memory, keeps executemany batches large
@@ -175,6 +176,10 @@ def generate(
                 progress(index)
     _save_counters(session, counters, touched_days)
     _bump_sequences(session)
+    # Bulk inserts bypass the ORM's flush hook: mark the KPI rollups of these days (and of
+    # the follow-up dates after them) stale here, so the next refresh sums them again.
+    first = end - timedelta(days=days - 1)
+    mark_stale(session.connection(), (first + timedelta(days=i) for i in range(days + 90)))
     return counts
 
 

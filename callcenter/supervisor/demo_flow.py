@@ -323,8 +323,16 @@ def _ticket(
     """A ticket with its life so far: routed, answered, resolved, followed up, closed."""
     call = plan.call
     times: dict[str, datetime | None] = dict.fromkeys(
-        ("routed_at", "first_response_at", "resolved_at", "follow_up_done_at", "closed_at")
+        (
+            "routed_at",
+            "first_response_at",
+            "returned_at",
+            "resolved_at",
+            "follow_up_done_at",
+            "closed_at",
+        )
     )
+    attempts = 0
     follow_up_on = None
     summary = None
     if routed_after is None and not pending and rng.random() < 0.8:
@@ -338,6 +346,12 @@ def _ticket(
         wait = rng.lognormvariate(7.8 if callback else 8.6, 0.8)
         responded = _business(routed + timedelta(seconds=wait), zone)
         times.update(routed_at=routed, first_response_at=responded)
+        if callback:
+            # Most callers pick up the first time; some only on a second try hours later.
+            attempts, times["returned_at"] = 1, responded
+            if rng.random() < 0.2:
+                attempts = 2
+                times["returned_at"] = responded + timedelta(seconds=rng.uniform(3600, 10800))
         if not callback or rng.random() < 0.95:
             work = rng.uniform(300, 1200) if callback else rng.lognormvariate(11.9, 0.8)
             resolved = responded + timedelta(seconds=work)
@@ -387,6 +401,7 @@ def _ticket(
         "summary": summary,
         "queue_position": queue_position,
         "follow_up_on": follow_up_on,
+        "return_attempts": attempts,
         "created_at": created,
         "updated_at": max([created, *(t for t in times.values() if t)]),
         **times,

@@ -1,40 +1,30 @@
-"""KPIs for a date range, as a few SQL aggregates folded into plain dataclasses.
+"""KPI definitions for a date range, and the tally that adds figure rows up into them.
 
-Every query scans its table once, grouped coarsely (calls by UTC hour, tickets by center,
-topic and kind); the folding into days, hours of the day, centers and topics happens here
-in Python, so SQLite and PostgreSQL run the same portable SQL. UTC hours are exact local
-hours in any zone whose offset is a whole number of hours (Asia/Seoul is UTC+9, no DST).
+Figures arrive as rows of counts and (count, sum) pairs — from the live tables
+(``kpi_sql.py``) or from the daily rollups (``rollups.py``) — and are added into one
+``Tally`` per dashboard, so both sources give the very same dataclasses. The rates and
+means are derived here, never stored, so they stay exact however the period is cut.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field, fields, is_dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, select
-from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
+from callcenter.models.kpi import CALL_FIGURES, OUTCOMES, TICKET_FIGURES
 
-from callcenter.models import Call, Recording, Ticket, Transcript
-from callcenter.supervisor.sql import seconds_between, utc_hour
+__all__ = ["OUTCOMES", "Period", "Tally"]
 
-OUTCOMES = (
-    "ticket",
-    "voicemail",
-    "callback",
-    "status_lookup",
-    "answered",
-    "abandoned_queue",
-    "hung_up_menu",
-)
 SERVICE_LEVEL_SECONDS = 20  # the usual "answered within 20 seconds" target
 CALLBACK_TARGET_SECONDS = 3600  # a callback request returned within the hour
 BACKLOG_STATUSES = ("pending", "downloading", "transcribing")
-T = TypeVar("T")
+_CALL = {name: i for i, name in enumerate(CALL_FIGURES)}
+# TicketKpis.add unpacks rows positionally (it runs for every center/topic row of a year).
+assert TICKET_FIGURES[:3] == ("tickets", "routed", "needs_review")
+assert TICKET_FIGURES[9:] == ("callbacks", "returned_n", "return_sum", "returned_in_target")
 
 
 @dataclass(frozen=True)
@@ -64,9 +54,9 @@ class Mean:
     count: int = 0
     total: float = 0.0
 
-    def add(self, count: int | None, total: float | None) -> None:
+    def add(self, count: float | None, total: float | None) -> None:
         """Fold in a group's count and sum."""
-        self.count += count or 0
+        self.count += int(count or 0)
         self.total += float(total or 0)
 
     @property
@@ -144,9 +134,9 @@ class TicketKpis:
     first_response: Mean = field(default_factory=Mean)  # created → first operator action
     resolution: Mean = field(default_factory=Mean)  # created → resolved
     callbacks_requested: int = 0
-    callbacks_returned: int = 0
+    callbacks_returned: int = 0  # an operator reached the caller
     callbacks_returned_within_target: int = 0
-    callback_return: Mean = field(default_factory=Mean)  # callback created → first response
+    callback_return: Mean = field(default_factory=Mean)  # callback created → returned
     follow_ups_due: int = 0  # follow-up date in the period and not after today
     follow_ups_done: int = 0
     follow_ups_overdue: int = 0  # due before today and still not done
@@ -160,6 +150,24 @@ class TicketKpis:
     def callback_return_rate(self) -> float | None:
         """Callback requests returned ÷ requested."""
         return ratio(self.callbacks_returned, self.callbacks_requested)
+
+    def add(self, row: Sequence[float | None]) -> None:
+        """Add one row of TICKET_FIGURES (in that order)."""
+        (tickets, routed, review, route_n, route_s, resp_n, resp_s, res_n, res_s, callbacks) = row[
+            :10
+        ]
+        returned_n, return_s, returned_fast = row[10:13]
+        self.tickets += int(tickets or 0)
+        self.routed += int(routed or 0)
+        self.needs_review += int(review or 0)
+        self.resolved += int(res_n or 0)
+        self.routing_delay.add(route_n, route_s)
+        self.first_response.add(resp_n, resp_s)
+        self.resolution.add(res_n, res_s)
+        self.callbacks_requested += int(callbacks or 0)
+        self.callbacks_returned += int(returned_n or 0)
+        self.callbacks_returned_within_target += int(returned_fast or 0)
+        self.callback_return.add(returned_n, return_s)
 
 
 @dataclass
@@ -179,237 +187,81 @@ class TranscriptionKpis:
         return ratio(self.failed, self.recordings)
 
 
-def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    return func.sum(case((condition, 1), else_=0))
+class Tally:
+    """Adds figure rows of one period up into its KPIs, whichever source they come from."""
 
+    def __init__(self, period: Period) -> None:
+        self.period = period
+        self.call_sums = [0.0] * len(CALL_FIGURES)
+        self.traffic = Traffic(days=[DayRow(d) for d in period.days()])
+        self._days = {row.day: row for row in self.traffic.days}
+        self.tickets = TicketKpis()
+        self.per_center: dict[str, TicketKpis] = defaultdict(TicketKpis)
+        self.per_topic: dict[str, TicketKpis] = defaultdict(TicketKpis)
+        self.transcription = TranscriptionKpis()
 
-def _sum_if(condition: ColumnElement[bool], value: Any) -> ColumnElement[float]:
-    return func.sum(case((condition, value), else_=None))
+    def add_calls(self, day: date, row: Sequence[float | None], hour: int | None = None) -> None:
+        """Add one row of CALL_FIGURES for a local day (and hour, when the row is one hour)."""
+        sums = self.call_sums
+        for i, value in enumerate(row):
+            if value:
+                sums[i] += value
+        calls = int(row[0] or 0)
+        if hour is not None:
+            self.traffic.by_hour[hour] += calls
+        self.traffic.by_weekday[day.weekday()] += calls
+        day_row = self._days.get(day)
+        if day_row is not None:
+            day_row.calls += calls
+            day_row.queued += int(row[_CALL["queued"]] or 0)
+            day_row.abandoned += int(row[_CALL["abandoned"]] or 0)
+            day_row.answered_within_target += int(row[_CALL["answered_in_target"]] or 0)
 
+    def add_hour_of_day(self, hour: int, calls: int) -> None:
+        """Add calls to an hour of the day (rollup rows carry days and hours apart)."""
+        self.traffic.by_hour[hour] += calls
 
-def call_kpis(session: Session, period: Period) -> tuple[CallKpis, Traffic]:
-    """Call outcomes, queue figures and traffic for calls started in the period."""
-    begin, after = period.utc_bounds()
-    queued = Call.queue_entered_at.is_not(None)
-    waited = and_(queued, Call.queue_wait_seconds.is_not(None))
-    answered = Call.queue_answered.is_(True)
-    in_target = and_(answered, Call.queue_wait_seconds <= SERVICE_LEVEL_SECONDS)
-    hour = utc_hour(Call.started_at).label("hour")
-    rows = session.execute(
-        select(
-            hour,
-            func.count(),
-            _count_if(queued),
-            _count_if(answered),
-            _count_if(in_target),
-            _count_if(and_(queued, Call.outcome == "abandoned_queue")),
-            _count_if(and_(queued, Call.outcome == "callback")),
-            _count_if(waited),
-            _sum_if(waited, Call.queue_wait_seconds),
-            _count_if(and_(answered, waited)),
-            _sum_if(and_(answered, waited), Call.queue_wait_seconds),
-            func.count(Call.duration_seconds),
-            func.sum(Call.duration_seconds),
-            *(_count_if(Call.outcome == o) for o in OUTCOMES),
+    def add_tickets(
+        self, center: str | None, topic: str | None, row: Sequence[float | None]
+    ) -> None:
+        """Add one row of TICKET_FIGURES for a center and topic (None: not routed)."""
+        for group in self._groups(center, topic):
+            group.add(row)
+
+    def add_follow_ups(
+        self, center: str | None, topic: str | None, due: int, done: int, overdue: int
+    ) -> None:
+        """Add follow-up checks owed by a center and topic."""
+        for group in self._groups(center, topic):
+            group.follow_ups_due += int(due or 0)
+            group.follow_ups_done += int(done or 0)
+            group.follow_ups_overdue += int(overdue or 0)
+
+    def add_recordings(self, row: Sequence[float | None]) -> None:
+        """Add one row of RECORDING_FIGURES."""
+        kpis = self.transcription
+        kpis.recordings += int(row[0] or 0)
+        kpis.done += int(row[1] or 0)
+        kpis.failed += int(row[2] or 0)
+        kpis.processing.add(int(row[3] or 0), row[4])
+
+    def _groups(self, center: str | None, topic: str | None) -> tuple[TicketKpis, ...]:
+        return self.tickets, self.per_center[center or "-"], self.per_topic[topic or "-"]
+
+    def call_kpis(self) -> CallKpis:
+        """The call KPIs of everything added so far."""
+        sums = self.call_sums
+        counts = {name: int(sums[i]) for name, i in _CALL.items()}
+        return CallKpis(
+            total=counts["calls"],
+            by_outcome={o: counts[f"outcome_{o}"] for o in OUTCOMES},
+            queued=counts["queued"],
+            answered=counts["answered"],
+            answered_within_target=counts["answered_in_target"],
+            abandoned=counts["abandoned"],
+            callback_from_queue=counts["callback_from_queue"],
+            hung_up_menu=counts["outcome_hung_up_menu"],
+            queue_wait=Mean(counts["wait_n"], sums[_CALL["wait_sum"]]),
+            answer_wait=Mean(counts["answer_wait_n"], sums[_CALL["answer_wait_sum"]]),
+            duration=Mean(counts["duration_n"], sums[_CALL["duration_sum"]]),
         )
-        .where(Call.started_at >= begin, Call.started_at < after)
-        .group_by(hour)
-    ).all()
-    # Positional sums: thousands of hour rows are folded, and Row attribute access is slow.
-    sums = [0.0] * 20
-    zone = ZoneInfo(period.timezone)
-    day_rows = {d: DayRow(d) for d in period.days()}
-    traffic = Traffic(days=list(day_rows.values()))
-    row: Any
-    for row in rows:
-        for i in range(1, 20):
-            sums[i] += row[i] or 0
-        h = row[0]
-        moment = datetime(int(h[:4]), int(h[5:7]), int(h[8:10]), int(h[11:13]), tzinfo=UTC)
-        local = moment.astimezone(zone)
-        total = row[1]
-        traffic.by_hour[local.hour] += total
-        traffic.by_weekday[local.weekday()] += total
-        day = day_rows.get(local.date())
-        if day is not None:
-            day.calls += total
-            day.queued += row[2] or 0
-            day.abandoned += row[5] or 0
-            day.answered_within_target += row[4] or 0
-    counts = [int(v) for v in sums]
-    kpis = CallKpis(
-        total=counts[1],
-        by_outcome=dict(zip(OUTCOMES, counts[13:20], strict=True)),
-        queued=counts[2],
-        answered=counts[3],
-        answered_within_target=counts[4],
-        abandoned=counts[5],
-        callback_from_queue=counts[6],
-        hung_up_menu=counts[13 + OUTCOMES.index("hung_up_menu")],
-        queue_wait=Mean(counts[7], sums[8]),
-        answer_wait=Mean(counts[9], sums[10]),
-        duration=Mean(counts[11], sums[12]),
-    )
-    return kpis, traffic
-
-
-def ticket_kpis(
-    session: Session, period: Period, today: date | None = None
-) -> tuple[TicketKpis, dict[str, TicketKpis], dict[str, TicketKpis]]:
-    """Ticket KPIs overall, per center and per topic (tickets created in the period).
-
-    Follow-ups are counted by their date (``follow_up_on`` in the period), not by the
-    ticket's creation, because that is when the check was owed.
-    """
-    begin, after = period.utc_bounds()
-    zone = ZoneInfo(period.timezone)
-    today = today or datetime.now(zone).date()
-    overall = TicketKpis()
-    per_center: dict[str, TicketKpis] = defaultdict(TicketKpis)
-    per_topic: dict[str, TicketKpis] = defaultdict(TicketKpis)
-
-    def groups(center: str | None, topic: str | None) -> Iterable[TicketKpis]:
-        yield overall
-        yield per_center[center or "-"]
-        yield per_topic[topic or "-"]
-
-    # Recorded requests only: a callback request is routed while its call is still going.
-    routed_after_call = and_(
-        Ticket.kind != "callback", Ticket.routed_at.is_not(None), Call.ended_at.is_not(None)
-    )
-    responded = Ticket.first_response_at.is_not(None)
-    resolved = Ticket.resolved_at.is_not(None)
-    callback = Ticket.kind == "callback"
-    response_s = seconds_between(Ticket.first_response_at, Ticket.created_at)
-    rows = session.execute(
-        select(
-            Ticket.center_code,
-            Ticket.topic_code,
-            func.count().label("tickets"),
-            _count_if(Ticket.routed_at.is_not(None)).label("routed"),
-            _count_if(Ticket.status == "needs_review").label("needs_review"),
-            _count_if(routed_after_call).label("route_n"),
-            _sum_if(routed_after_call, seconds_between(Ticket.routed_at, Call.ended_at)).label(
-                "route_sum"
-            ),
-            _count_if(responded).label("resp_n"),
-            _sum_if(responded, response_s).label("resp_sum"),
-            _count_if(resolved).label("res_n"),
-            _sum_if(resolved, seconds_between(Ticket.resolved_at, Ticket.created_at)).label(
-                "res_sum"
-            ),
-            _count_if(callback).label("cb"),
-            _count_if(and_(callback, responded)).label("cb_n"),
-            _sum_if(and_(callback, responded), response_s).label("cb_sum"),
-            _count_if(and_(callback, responded, response_s <= CALLBACK_TARGET_SECONDS)).label(
-                "cb_fast"
-            ),
-        )
-        .select_from(Ticket)
-        .outerjoin(Call, Call.id == Ticket.call_id)
-        .where(Ticket.created_at >= begin, Ticket.created_at < after)
-        .group_by(Ticket.center_code, Ticket.topic_code)
-    ).all()
-    for row in rows:
-        for group in groups(row.center_code, row.topic_code):
-            group.tickets += row.tickets
-            group.routed += row.routed or 0
-            group.needs_review += row.needs_review or 0
-            group.resolved += row.res_n or 0
-            group.routing_delay.add(row.route_n, row.route_sum)
-            group.first_response.add(row.resp_n, row.resp_sum)
-            group.resolution.add(row.res_n, row.res_sum)
-            group.callbacks_requested += row.cb or 0
-            group.callbacks_returned += row.cb_n or 0
-            group.callbacks_returned_within_target += row.cb_fast or 0
-            group.callback_return.add(row.cb_n, row.cb_sum)
-
-    done = Ticket.follow_up_done_at.is_not(None)
-    follow_rows = session.execute(
-        select(
-            Ticket.center_code,
-            Ticket.topic_code,
-            _count_if(Ticket.follow_up_on <= today).label("due"),
-            _count_if(and_(Ticket.follow_up_on <= today, done)).label("done"),
-            _count_if(and_(Ticket.follow_up_on < today, ~done)).label("overdue"),
-        )
-        .where(Ticket.follow_up_on >= period.start, Ticket.follow_up_on <= period.end)
-        .group_by(Ticket.center_code, Ticket.topic_code)
-    ).all()
-    for follow in follow_rows:
-        for group in groups(follow.center_code, follow.topic_code):
-            group.follow_ups_due += follow.due or 0
-            group.follow_ups_done += follow.done or 0
-            group.follow_ups_overdue += follow.overdue or 0
-    return overall, dict(per_center), dict(per_topic)
-
-
-def transcription_kpis(
-    session: Session, period: Period, now: datetime | None = None
-) -> TranscriptionKpis:
-    """Backlog now; outcome and Whisper time of the period's recordings."""
-    kpis = recording_kpis(session, period)
-    kpis.backlog_now, kpis.oldest_backlog_seconds = backlog(session, now)
-    return kpis
-
-
-def backlog(session: Session, now: datetime | None = None) -> tuple[int, float | None]:
-    """Recordings waiting for or in transcription right now, and the oldest one's age."""
-    now = now or datetime.now(UTC)
-    count, oldest = session.execute(
-        select(func.count(), func.min(Recording.created_at)).where(
-            Recording.status.in_(BACKLOG_STATUSES)
-        )
-    ).one()
-    return count, (now - oldest).total_seconds() if oldest is not None else None
-
-
-def recording_kpis(session: Session, period: Period) -> TranscriptionKpis:
-    """Recordings created in the period: how many, done, failed, Whisper seconds."""
-    begin, after = period.utc_bounds()
-    row = session.execute(
-        select(
-            func.count(Recording.id),
-            _count_if(Recording.status == "done"),
-            _count_if(Recording.status == "failed"),
-            func.count(Transcript.processing_seconds),
-            func.sum(Transcript.processing_seconds),
-        )
-        .select_from(Recording)
-        .outerjoin(Transcript, Transcript.recording_id == Recording.id)
-        .where(Recording.created_at >= begin, Recording.created_at < after)
-    ).one()
-    kpis = TranscriptionKpis(recordings=row[0], done=row[1] or 0, failed=row[2] or 0)
-    kpis.processing.add(row[3], row[4])
-    return kpis
-
-
-_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def merge(target: T, other: T) -> T:
-    """Add ``other``'s counts, sums, per-key and per-slot figures into ``target``."""
-    names = _FIELDS.get(type(target))
-    if names is None:
-        names = _FIELDS[type(target)] = tuple(f.name for f in fields(target))  # type: ignore[arg-type]
-    for name in names:
-        mine, theirs = getattr(target, name), getattr(other, name)
-        if isinstance(mine, Mean):
-            mine.add(theirs.count, theirs.total)
-        elif is_dataclass(mine) and not isinstance(mine, Period):
-            merge(mine, theirs)
-        elif isinstance(mine, int) and not isinstance(mine, bool):
-            setattr(target, name, mine + theirs)
-        elif isinstance(mine, dict):
-            for key, value in theirs.items():
-                if isinstance(value, int):
-                    mine[key] = mine.get(key, 0) + value
-                elif key in mine:
-                    merge(mine[key], value)
-                else:
-                    mine[key] = value
-        elif isinstance(mine, list) and mine and isinstance(mine[0], int):
-            setattr(target, name, [a + b for a, b in zip(mine, theirs, strict=True)])
-        elif isinstance(mine, list):
-            mine.extend(theirs)  # day rows of consecutive segments
-    return target

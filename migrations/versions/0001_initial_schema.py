@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 03:47:42.326697
+Create Date: 2026-11-27 06:13:56.819862
 """
 
 from collections.abc import Sequence
@@ -65,6 +65,102 @@ def upgrade() -> None:
     sa.Column('city', sa.String(length=40), nullable=False),
     sa.Column('expertise', sa.String(length=400), nullable=False),
     sa.PrimaryKeyConstraint('code', name=op.f('pk_institutes'))
+    )
+    op.create_table('kpi_call_hours',
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('hour', sa.Integer(), nullable=False),
+    sa.Column('calls', sa.Integer(), nullable=False),
+    sa.Column('queued', sa.Integer(), nullable=False),
+    sa.Column('answered', sa.Integer(), nullable=False),
+    sa.Column('answered_in_target', sa.Integer(), nullable=False),
+    sa.Column('abandoned', sa.Integer(), nullable=False),
+    sa.Column('callback_from_queue', sa.Integer(), nullable=False),
+    sa.Column('wait_n', sa.Integer(), nullable=False),
+    sa.Column('wait_sum', sa.Float(), nullable=False),
+    sa.Column('answer_wait_n', sa.Integer(), nullable=False),
+    sa.Column('answer_wait_sum', sa.Float(), nullable=False),
+    sa.Column('duration_n', sa.Integer(), nullable=False),
+    sa.Column('duration_sum', sa.Float(), nullable=False),
+    sa.Column('outcome_ticket', sa.Integer(), nullable=False),
+    sa.Column('outcome_voicemail', sa.Integer(), nullable=False),
+    sa.Column('outcome_callback', sa.Integer(), nullable=False),
+    sa.Column('outcome_status_lookup', sa.Integer(), nullable=False),
+    sa.Column('outcome_answered', sa.Integer(), nullable=False),
+    sa.Column('outcome_abandoned_queue', sa.Integer(), nullable=False),
+    sa.Column('outcome_hung_up_menu', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('day', 'hour', name=op.f('pk_kpi_call_hours'))
+    )
+    op.create_table('kpi_days',
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('timezone', sa.String(length=60), nullable=False),
+    sa.Column('fresh', sa.Boolean(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('built_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('marked_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('day', name=op.f('pk_kpi_days'))
+    )
+    op.create_table('kpi_follow_up_days',
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('center_code', sa.String(length=20), nullable=False),
+    sa.Column('topic_code', sa.String(length=20), nullable=False),
+    sa.Column('follow_ups', sa.Integer(), nullable=False),
+    sa.Column('follow_ups_done', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('day', 'center_code', 'topic_code', name=op.f('pk_kpi_follow_up_days'))
+    )
+    op.create_table('kpi_follow_up_months',
+    sa.Column('month', sa.Date(), nullable=False),
+    sa.Column('center_code', sa.String(length=20), nullable=False),
+    sa.Column('topic_code', sa.String(length=20), nullable=False),
+    sa.Column('follow_ups', sa.Integer(), nullable=False),
+    sa.Column('follow_ups_done', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('month', 'center_code', 'topic_code', name=op.f('pk_kpi_follow_up_months'))
+    )
+    op.create_table('kpi_recording_days',
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('recordings', sa.Integer(), nullable=False),
+    sa.Column('done', sa.Integer(), nullable=False),
+    sa.Column('failed', sa.Integer(), nullable=False),
+    sa.Column('processing_n', sa.Integer(), nullable=False),
+    sa.Column('processing_sum', sa.Float(), nullable=False),
+    sa.PrimaryKeyConstraint('day', name=op.f('pk_kpi_recording_days'))
+    )
+    op.create_table('kpi_ticket_days',
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('center_code', sa.String(length=20), nullable=False),
+    sa.Column('topic_code', sa.String(length=20), nullable=False),
+    sa.Column('tickets', sa.Integer(), nullable=False),
+    sa.Column('routed', sa.Integer(), nullable=False),
+    sa.Column('needs_review', sa.Integer(), nullable=False),
+    sa.Column('route_n', sa.Integer(), nullable=False),
+    sa.Column('route_sum', sa.Float(), nullable=False),
+    sa.Column('response_n', sa.Integer(), nullable=False),
+    sa.Column('response_sum', sa.Float(), nullable=False),
+    sa.Column('resolved_n', sa.Integer(), nullable=False),
+    sa.Column('resolution_sum', sa.Float(), nullable=False),
+    sa.Column('callbacks', sa.Integer(), nullable=False),
+    sa.Column('returned_n', sa.Integer(), nullable=False),
+    sa.Column('return_sum', sa.Float(), nullable=False),
+    sa.Column('returned_in_target', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('day', 'center_code', 'topic_code', name=op.f('pk_kpi_ticket_days'))
+    )
+    op.create_table('kpi_ticket_months',
+    sa.Column('month', sa.Date(), nullable=False),
+    sa.Column('center_code', sa.String(length=20), nullable=False),
+    sa.Column('topic_code', sa.String(length=20), nullable=False),
+    sa.Column('tickets', sa.Integer(), nullable=False),
+    sa.Column('routed', sa.Integer(), nullable=False),
+    sa.Column('needs_review', sa.Integer(), nullable=False),
+    sa.Column('route_n', sa.Integer(), nullable=False),
+    sa.Column('route_sum', sa.Float(), nullable=False),
+    sa.Column('response_n', sa.Integer(), nullable=False),
+    sa.Column('response_sum', sa.Float(), nullable=False),
+    sa.Column('resolved_n', sa.Integer(), nullable=False),
+    sa.Column('resolution_sum', sa.Float(), nullable=False),
+    sa.Column('callbacks', sa.Integer(), nullable=False),
+    sa.Column('returned_n', sa.Integer(), nullable=False),
+    sa.Column('return_sum', sa.Float(), nullable=False),
+    sa.Column('returned_in_target', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('month', 'center_code', 'topic_code', name=op.f('pk_kpi_ticket_months'))
     )
     op.create_table('ticket_counters',
     sa.Column('day', sa.Date(), nullable=False),
@@ -174,6 +270,8 @@ def upgrade() -> None:
     sa.Column('updated_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('routed_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('first_response_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('returned_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('return_attempts', sa.Integer(), nullable=False),
     sa.Column('resolved_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('follow_up_done_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('closed_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=True),
@@ -258,6 +356,13 @@ def downgrade() -> None:
     op.drop_table('call_events')
     op.drop_table('topics')
     op.drop_table('ticket_counters')
+    op.drop_table('kpi_ticket_months')
+    op.drop_table('kpi_ticket_days')
+    op.drop_table('kpi_recording_days')
+    op.drop_table('kpi_follow_up_months')
+    op.drop_table('kpi_follow_up_days')
+    op.drop_table('kpi_days')
+    op.drop_table('kpi_call_hours')
     op.drop_table('institutes')
     op.drop_table('centers')
     with op.batch_alter_table('calls', schema=None) as batch_op:

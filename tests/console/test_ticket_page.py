@@ -179,3 +179,52 @@ def test_audio_requires_sign_in_and_a_file_inside_recordings_dir(app, tmp_path):
     with client.get(url) as response:
         assert response.status_code == 404
     assert "녹음 파일이 아직 없습니다" in _page(client, ticket)
+
+
+def test_callback_attempts_and_return_are_recorded(app):
+    ticket = make_ticket(app, kind="callback", caller="+82325551234", status="routed")
+    client = _client(app, "kim")
+    assert "아직 회신하지 않았습니다." in _page(client, ticket)
+
+    # Nobody answers: an attempt, not a return; the ticket waits in the queue still.
+    response = _post(client, ticket, "callback", result="no_answer")
+    assert response.status_code == 302
+    after = _ticket(app, ticket.number)
+    assert (after.return_attempts, after.returned_at, after.status) == (1, None, "routed")
+    assert after.first_response_at is not None
+    page = _page(client, ticket)
+    assert "부재중으로 기록했습니다" in page and "통화 시도 1회" in page
+
+    # Reached on the second try: returned, and the operator is now working it.
+    _post(client, ticket, "callback", result="reached", note="도금 두께 문의, 내일 자료 송부")
+    after = _ticket(app, ticket.number)
+    assert after.return_attempts == 2 and after.returned_at is not None
+    assert after.status == "in_progress" and after.assignee_id is not None
+    page = _page(client, ticket)
+    assert "회신 완료:" in page and "도금 두께 문의, 내일 자료 송부" in page
+    with app.app_context():
+        logged = db.session.scalars(
+            select(AuditLog.detail).where(AuditLog.action == "ticket.callback")
+        ).all()
+    assert [d["result"] for d in logged] == ["no_answer", "reached"]
+    assert logged[1]["from"] == "routed" and logged[1]["to"] == "in_progress"
+
+    # A second "reached" keeps the first return time.
+    first_return = after.returned_at
+    _post(client, ticket, "callback", result="reached")
+    assert _ticket(app, ticket.number).returned_at == first_return
+
+
+def test_callback_result_is_refused_on_other_tickets_and_bad_input(app):
+    problem = make_ticket(app)
+    callback = make_ticket(app, kind="callback")
+    client = _client(app, "kim")
+    _post(client, problem, "callback", result="reached")
+    assert "전화 요청 티켓이 아닙니다." in _page(client, problem)
+    assert _ticket(app, problem.number).returned_at is None
+    _post(client, callback, "callback", result="maybe")
+    assert "통화 결과를 고르세요" in _page(client, callback)
+    assert _ticket(app, callback.number).return_attempts == 0
+    other = _client(app, "park", center="ANSAN")
+    _post(other, callback, "callback", result="reached")
+    assert _ticket(app, callback.number).returned_at is None

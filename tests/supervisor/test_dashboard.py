@@ -1,21 +1,28 @@
-"""The dashboard's month cache gives exactly the numbers of one uncached computation."""
+"""The dashboard adds up daily rollups and live days into exactly the live computation."""
 
 from __future__ import annotations
 
 from dataclasses import fields, is_dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from redis import Redis
+from sqlalchemy import select
 
 from callcenter.db import db
-from callcenter.supervisor.dashboard import build_dashboard, segments
+from callcenter.models import Call, Ticket
+from callcenter.models.kpi import kpi_days, kpi_ticket_days
+from callcenter.supervisor import rollup_reads, rollups
+from callcenter.supervisor.dashboard import Dashboard, build_dashboard
 from callcenter.supervisor.demo_data import generate
-from callcenter.supervisor.kpis import Period, call_kpis, ticket_kpis
+from callcenter.supervisor.kpi_sql import add_live
+from callcenter.supervisor.kpis import Period, Tally
+
+TZ = "Asia/Seoul"
+TODAY = date(2026, 4, 1)  # every day of the generated history is settled by then
 
 
 def assert_same(a, b):
-    """Equal counts; sums equal up to float rounding (months are added in another order)."""
+    """Equal counts; sums equal up to float rounding (days are added in another order)."""
     if is_dataclass(a):
         for f in fields(a):
             assert_same(getattr(a, f.name), getattr(b, f.name))
@@ -33,79 +40,155 @@ def assert_same(a, b):
         assert a == b
 
 
-def test_segments_cache_settled_months_and_days_only():
-    period = Period(date(2026, 1, 15), date(2026, 4, 10))
-    pieces = segments(period, today=date(2026, 4, 12))
-    spans = [(p.start, p.end, settled) for p, settled in pieces]
-    # 17 single days of January, whole February and March, then 10 single days of April
-    # (10 April ended before yesterday, 11 April).
-    assert spans[0] == (date(2026, 1, 15), date(2026, 1, 15), True)
-    assert spans[17:19] == [
-        (date(2026, 2, 1), date(2026, 2, 28), True),
-        (date(2026, 3, 1), date(2026, 3, 31), True),
-    ]
-    assert spans[-1] == (date(2026, 4, 10), date(2026, 4, 10), True)
-    assert len(spans) == 17 + 2 + 10
-    # Today 1 April: 31 March is yesterday, still moving; March cannot be cached whole.
-    pieces = segments(Period(date(2026, 3, 1), date(2026, 4, 1)), today=date(2026, 4, 1))
-    assert len(pieces) == 31
-    assert all(settled for _, settled in pieces[:30])
-    assert (pieces[-1][0].start, pieces[-1][0].end, pieces[-1][1]) == (
-        date(2026, 3, 31),
-        date(2026, 4, 1),
-        False,
-    )
+def assert_live(board: Dashboard, today: date = TODAY) -> None:
+    """The board's figures equal one live computation over the whole period."""
+    tally = Tally(board.period)
+    add_live(tally, db.session(), [board.period], today)
+    assert_same(board.calls, tally.call_kpis())
+    assert_same(board.traffic, tally.traffic)
+    assert_same(board.tickets, tally.tickets)
+    assert_same(board.per_center, dict(tally.per_center))
+    assert_same(board.per_topic, dict(tally.per_topic))
+    live, shown = tally.transcription, board.transcription
+    assert (live.recordings, live.done, live.failed) == (shown.recordings, shown.done, shown.failed)
+    assert_same(live.processing, shown.processing)
 
 
-def test_cached_pieces_add_up_to_the_whole_period(app):
-    period = Period(date(2026, 1, 10), date(2026, 3, 20))
-    today = date(2026, 4, 1)
+def fresh(day: date) -> bool:
+    return bool(db.session.scalar(select(kpi_days.c.fresh).where(kpi_days.c.day == day)))
+
+
+@pytest.fixture
+def history(app):
     with app.app_context():
-        generate(
-            db.session(), calls=1500, seed=9, end=date(2026, 3, 20), days=80, timezone="Asia/Seoul"
-        )
+        generate(db.session(), calls=1500, seed=9, end=date(2026, 3, 30), days=80, timezone=TZ)
         db.session.commit()
-        calls, traffic = call_kpis(db.session(), period)
-        overall, per_center, per_topic = ticket_kpis(db.session(), period, today)
-        cache = Redis.from_url(app.config["REDIS_URL"])
-        cold = build_dashboard(db.session(), period, today, cache)
-        warm = build_dashboard(db.session(), period, today, cache)
-    # 22 days of January, February whole, 20 days of March: all settled by 1 April, so
-    # three units (two runs of days and a month) are read back whole the second time.
-    assert (cold.cached_pieces, warm.cached_pieces) == (0, 3)
+        yield
+
+
+def test_runs_join_consecutive_days():
+    days = [date(2026, 3, d) for d in (5, 1, 2, 3, 7, 8)]
+    assert rollups.runs(days) == [
+        (date(2026, 3, 1), date(2026, 3, 3)),
+        (date(2026, 3, 5), date(2026, 3, 5)),
+        (date(2026, 3, 7), date(2026, 3, 8)),
+    ]
+
+
+def test_rollups_add_up_to_the_live_figures(app, history):
     with app.app_context():
-        # A day later the runs have moved: rebuilt from the cached single days, not the database.
-        shifted = Period(date(2026, 1, 11), date(2026, 3, 21))
-        moved = build_dashboard(db.session(), shifted, date(2026, 4, 1), cache)
-        again = build_dashboard(db.session(), shifted, date(2026, 4, 1), cache)
-        direct_calls, direct_traffic = call_kpis(db.session(), shifted)
-        direct_tickets = ticket_kpis(db.session(), shifted, today)[0]
-    for board in (moved, again):
-        assert_same(board.calls, direct_calls)
-        assert_same(board.traffic, direct_traffic)
-        assert_same(board.tickets, direct_tickets)
-    assert (moved.cached_pieces, again.cached_pieces) == (1, 3)  # February, then all three
-    for board in (cold, warm):
-        assert_same(board.calls, calls)
-        assert_same(board.traffic, traffic)
-        assert_same(board.tickets, overall)
-        assert_same(board.per_center, per_center)
-        assert_same(board.per_topic, per_topic)
-        assert [d.day for d in board.traffic.days][0] == date(2026, 1, 10)
-        assert len(board.traffic.days) == 70
+        session = db.session()
+        before = build_dashboard(session, Period(date(2026, 1, 20), TODAY, TZ), TODAY)
+        assert before.rollup_days == 0  # nothing summed yet: every day computed live
+        # 80 days of history, 10 January to 30 March: all settled on 1 April. (Follow-up
+        # dates after 30 March are not settled yet: they stay live.)
+        assert rollups.refresh(session, TZ, TODAY) == 80
+        assert rollups.days_to_build(session, TZ, TODAY) == []
+        assert session.scalar(select(kpi_ticket_days.c.day).limit(1)) is not None
+        for start, end in [
+            (date(2026, 1, 20), TODAY),  # the whole history, summed days then the live tail
+            (date(2026, 2, 1), date(2026, 2, 28)),  # a month, all summed
+            (date(2026, 3, 15), date(2026, 3, 31)),  # settled days then yesterday
+            (date(2026, 3, 31), TODAY),  # only live days
+        ]:
+            board = build_dashboard(session, Period(start, end, TZ), TODAY)
+            settled = (min(end, TODAY - timedelta(days=2)) - start).days + 1
+            assert board.rollup_days == max(settled, 0)
+            assert_live(board)
 
 
-def test_worker_sweep_warms_the_cache_once_per_interval(app):
+def test_a_change_to_a_settled_day_is_computed_live_until_summed_again(app, history):
+    with app.app_context():
+        session = db.session()
+        rollups.refresh(session, TZ, TODAY)
+        ticket = session.scalars(
+            select(Ticket).where(
+                Ticket.follow_up_on.is_not(None),
+                Ticket.follow_up_done_at.is_(None),
+                Ticket.created_at < datetime(2026, 3, 1, tzinfo=UTC),
+            )
+        ).first()
+        assert ticket is not None
+        created = (ticket.created_at + timedelta(hours=9)).date()
+        old_follow_up = ticket.follow_up_on
+        new_follow_up = date(2026, 3, 25)
+        # A week later the check is moved, then done; and the ticket is reopened.
+        ticket.follow_up_on = new_follow_up
+        ticket.follow_up_done_at = datetime(2026, 3, 25, 2, tzinfo=UTC)
+        ticket.resolved_at = None
+        session.commit()
+        stale = [d for d in (created, old_follow_up, new_follow_up) if not fresh(d)]
+        assert sorted(stale) == sorted({created, old_follow_up, new_follow_up})
+        period = Period(date(2026, 1, 1), TODAY, TZ)
+        board = build_dashboard(session, period, TODAY)
+        assert_live(board)
+        assert rollups.refresh(session, TZ, TODAY) == len({created, old_follow_up, new_follow_up})
+        assert all(fresh(d) for d in (created, old_follow_up, new_follow_up))
+        again = build_dashboard(session, period, TODAY)
+        assert again.rollup_days == board.rollup_days + len(stale)
+        assert_live(again)
+
+
+def test_whole_months_are_read_from_the_month_tables():
+    runs = [(date(2026, 1, 15), date(2026, 3, 31)), (date(2026, 5, 1), date(2026, 5, 2))]
+    months, rest = rollup_reads.split_months(runs)
+    assert months == [date(2026, 2, 1), date(2026, 3, 1)]
+    assert rest == [(date(2026, 1, 15), date(2026, 1, 31)), (date(2026, 5, 1), date(2026, 5, 2))]
+
+
+def test_a_change_made_during_a_build_keeps_the_day_stale(app, history, monkeypatch):
+    day = date(2026, 3, 10)
+    real = rollups.ticket_groups
+
+    def racing(session, period):
+        # Another transaction changed a row of the day while this build was reading it.
+        rollups.mark_stale(session.connection(), [day])
+        return real(session, period)
+
+    with app.app_context():
+        session = db.session()
+        monkeypatch.setattr(rollups, "ticket_groups", racing)
+        assert rollups.build_day(session, day, TZ) is False
+        session.commit()
+        assert not fresh(day)
+        monkeypatch.setattr(rollups, "ticket_groups", real)
+        assert rollups.build_day(session, day, TZ) is True
+        session.commit()
+        assert fresh(day)
+
+
+def test_todays_calls_mark_nothing(app):
+    """The webhooks' flushes touch only today's rows: no rollup bookkeeping on the hot path."""
+    with app.app_context():
+        db.session.add(Call(call_sid="CA-today", started_at=datetime.now(UTC)))
+        db.session.commit()
+        assert db.session.scalar(select(kpi_days.c.day)) is None
+        db.session.add(Call(call_sid="CA-old", started_at=datetime(2026, 3, 2, 3, tzinfo=UTC)))
+        db.session.commit()
+        assert db.session.scalars(select(kpi_days.c.day)).all() == [date(2026, 3, 2)]
+
+
+def test_days_summed_in_another_time_zone_are_not_used(app, history):
+    with app.app_context():
+        session = db.session()
+        rollups.refresh(session, TZ, TODAY)
+        utc_period = Period(date(2026, 2, 1), date(2026, 2, 28), "UTC")
+        assert rollup_reads.fresh_days(session, utc_period, TODAY) == set()
+        board = build_dashboard(session, utc_period, TODAY)
+        assert board.rollup_days == 0
+        assert_live(board)
+        assert date(2026, 2, 14) in rollups.days_to_build(session, "UTC", TODAY)
+
+
+def test_worker_sweep_sums_recent_days_first_in_slices(app, history):
     from callcenter.jobs import SWEEPS
-    from callcenter.supervisor.dashboard import WARM_MARK, warm
 
-    assert warm in SWEEPS  # workers run it between jobs
+    assert rollups.refresh_rollups in SWEEPS  # workers run it between jobs
     with app.app_context():
-        cache = Redis.from_url(app.config["REDIS_URL"])
-        warm(days=40)
-        keys = {k.decode() for k in cache.scan_iter("supervisor:kpi:v*")}
-        # 40 days hold at least 10 settled pieces (single days or a whole month), 2 keys each.
-        assert len(keys) >= 2 * 10 and cache.get(WARM_MARK) == b"1"
-        cache.delete(*keys)
-        warm(days=40)  # marked as warm a moment ago: nothing recomputed
-        assert not list(cache.scan_iter("supervisor:kpi:v*"))
+        rollups.refresh_rollups()
+        summed = db.session.scalars(select(kpi_days.c.day).where(kpi_days.c.fresh)).all()
+        db.session.remove()
+    assert len(summed) == rollups.DAYS_PER_SWEEP
+    # Most recent first: the day before yesterday (real time) down, one slice at a time.
+    today = datetime.now(UTC).date()
+    assert max(summed) >= today - timedelta(days=3)

@@ -12,12 +12,8 @@ import pytest
 
 from callcenter.db import db
 from callcenter.models import Call, Recording, Ticket, Transcript
-from callcenter.supervisor.kpis import (
-    Period,
-    call_kpis,
-    ticket_kpis,
-    transcription_kpis,
-)
+from callcenter.supervisor.kpi_sql import call_kpis, ticket_kpis, transcription_kpis
+from callcenter.supervisor.kpis import Period
 
 PERIOD = Period(date(2026, 3, 2), date(2026, 3, 3), "Asia/Seoul")
 
@@ -172,19 +168,24 @@ def tickets(app):
             kind="callback",
             center_code="ANSAN",
             first_response_at=utc(3, 5, 31),
+            returned_at=utc(3, 5, 31),
             follow_up_on=date(2026, 3, 4),
         )
         call_c = add_call("tc", utc(3, 5, 50), "callback", 600)  # ends 06:00:10
         db.session.flush()
-        add_ticket(  # 2 h to return; routed during its call, so no call-end-to-routing time
-            "T5",
+        add_ticket(  # claimed at once, but the caller was reached only after 2 h
+            "T5",  # routed during its call, so no call-end-to-routing time either
             utc(3, 6, 0),
             call_id=call_c.id,
             kind="callback",
             routed_at=utc(3, 6, 0),
-            first_response_at=utc(3, 8, 0),
+            first_response_at=utc(3, 6, 10),
+            returned_at=utc(3, 8, 0),
+            return_attempts=2,
         )
-        add_ticket("T6", utc(3, 7, 0), kind="callback")  # not returned
+        add_ticket(  # tried once 10 min after the request, nobody answered: not returned
+            "T6", utc(3, 7, 0), kind="callback", first_response_at=utc(3, 7, 10), return_attempts=1
+        )
         add_ticket(  # t7: created before the period, but its follow-up falls in it (done)
             "T7",
             utc(1, 14, 0),
@@ -207,13 +208,14 @@ def test_ticket_kpis_by_hand(app, tickets):
     # (T5, a callback request, was routed before its call ended and is left out).
     assert overall.routing_delay.count == 2
     assert overall.routing_delay.value == pytest.approx(210)
-    # First response: T1 00:59→02:00 = 3660 s, T2 03:00→03:30 = 1800, T4 1800, T5 7200;
-    # mean 14460 / 4 = 3615 s.
-    assert overall.first_response.count == 4
-    assert overall.first_response.value == pytest.approx(3615)
+    # First response: T1 00:59→02:00 = 3660 s, T2 03:00→03:30 = 1800, T4 1800, T5 600,
+    # T6 600; mean 8460 / 5 = 1692 s.
+    assert overall.first_response.count == 5
+    assert overall.first_response.value == pytest.approx(1692)
     # Resolution: T1 Mon 00:59 → Tue 00:59 = 86400 s.
     assert overall.resolution.value == pytest.approx(86400)
-    # Callbacks: T4 T5 T6 requested; T4 (1800 s) and T5 (7200 s) returned; only T4 within 1 h.
+    # Callbacks: T4 T5 T6 requested; T4 (1800 s) and T5 (7200 s) returned — T5 counts from when
+    # the caller was reached, not when it was claimed — and T6 was tried but not reached.
     assert (overall.callbacks_requested, overall.callbacks_returned) == (3, 2)
     assert overall.callbacks_returned_within_target == 1
     assert overall.callback_return.value == pytest.approx(4500)  # (1800 + 7200) / 2
