@@ -143,7 +143,10 @@ _M: dict[str, tuple[str, str]] = {
     "sv.kpi.queue_wait": ("평균 대기", "Average wait"),
     "sv.kpi.answer_wait": ("연결까지 평균 {wait}", "{wait} to answer"),
     "sv.kpi.callbacks": ("콜백 요청", "Callback requests"),
-    "sv.kpi.callbacks_note": ("회신 {rate}, 평균 {wait}", "{rate} returned, avg {wait}"),
+    "sv.kpi.callbacks_note": (
+        "회신 {rate} (1시간 내 {fast}건), 평균 {wait}",
+        "{rate} returned ({fast} within 1 h), avg {wait}",
+    ),
     "sv.kpi.tickets": ("접수", "Tickets"),
     "sv.kpi.routing_delay": ("배정까지", "To routing"),
     "sv.kpi.first_response": ("첫 응대까지", "To first response"),

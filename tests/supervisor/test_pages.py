@@ -298,3 +298,24 @@ def test_dates_are_local_days(app, calls):
         call_log_ids(client.get(f"/supervisor/calls?from={day}&to={day}").get_data(as_text=True))
         == []
     )
+
+
+def test_dashboard_counts_callbacks_returned_when_the_caller_was_reached(app, calls):
+    with app.app_context():
+        for number, returned in (("1379-20260302-0101", 25), ("1379-20260302-0102", 90)):
+            db.session.add(
+                Ticket(
+                    number=number,
+                    kind="callback",
+                    created_at=START,
+                    first_response_at=START + timedelta(minutes=5),
+                    returned_at=START + timedelta(minutes=returned),
+                )
+            )
+        db.session.add(Ticket(number="1379-20260302-0103", kind="callback", created_at=START))
+        db.session.commit()
+    client = signed_in_client(app, "boss", "supervisor", None)
+    page = client.get("/supervisor/dashboard?from=2026-03-02&to=2026-03-02").get_data(as_text=True)
+    # Two of three returned (66.7 %), one within the hour; (25 + 90) / 2 = 57.5 min on average.
+    assert "회신 66.7% (1시간 내 1건)" in page
+    assert "57분 30초" in page
