@@ -65,6 +65,7 @@ TICKET_FIGURES = (
     "returned_n",
     "return_sum",
     "returned_in_target",
+    "rerouted",
 )
 # Follow-up checks dated on a day, per center and topic.
 FOLLOW_UP_FIGURES = ("follow_ups", "follow_ups_done")

@@ -67,6 +67,8 @@ class Ticket(Base):
     # Callback requests: when an operator reached the caller (a KPI: how fast calls are returned).
     returned_at: Mapped[datetime | None]
     return_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Operator re-routes: the first routing sent the caller to the wrong topic or center.
+    reroutes: Mapped[int] = mapped_column(Integer, default=0)
     resolved_at: Mapped[datetime | None]
     follow_up_done_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]

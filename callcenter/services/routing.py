@@ -154,6 +154,7 @@ def reroute_ticket(
     }
     history = [*(ticket.routing or {}).get("history", []), entry]
     _apply(ticket, decision, by=who or "operator", history=history)
+    ticket.reroutes = (ticket.reroutes or 0) + 1
     session.add(
         AuditLog(
             user_id=user.id if user is not None else None,

@@ -372,7 +372,9 @@ def _ticket(
         audit.append(
             _audit(times["first_response_at"] - timedelta(minutes=2), "recording.play", "recording")
         )
+    reroutes = 0
     if times["first_response_at"] and rng.random() < 0.03:
+        reroutes = 1
         audit.append(
             _audit(
                 times["first_response_at"],
@@ -402,6 +404,7 @@ def _ticket(
         "queue_position": queue_position,
         "follow_up_on": follow_up_on,
         "return_attempts": attempts,
+        "reroutes": reroutes,
         "created_at": created,
         "updated_at": max([created, *(t for t in times.values() if t)]),
         **times,

@@ -120,6 +120,7 @@ def ticket_figures() -> list[ColumnElement[Any]]:
         _count_if(returned).label("returned_n"),
         _sum_if(returned, return_s).label("return_sum"),
         _count_if(and_(returned, return_s <= CALLBACK_TARGET_SECONDS)).label("returned_in_target"),
+        _count_if(Ticket.reroutes > 0).label("rerouted"),
     ]
 
 

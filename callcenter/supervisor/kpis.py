@@ -24,7 +24,13 @@ BACKLOG_STATUSES = ("pending", "downloading", "transcribing")
 _CALL = {name: i for i, name in enumerate(CALL_FIGURES)}
 # TicketKpis.add unpacks rows positionally (it runs for every center/topic row of a year).
 assert TICKET_FIGURES[:3] == ("tickets", "routed", "needs_review")
-assert TICKET_FIGURES[9:] == ("callbacks", "returned_n", "return_sum", "returned_in_target")
+assert TICKET_FIGURES[9:] == (
+    "callbacks",
+    "returned_n",
+    "return_sum",
+    "returned_in_target",
+    "rerouted",
+)
 
 
 @dataclass(frozen=True)
@@ -137,6 +143,7 @@ class TicketKpis:
     callbacks_returned: int = 0  # an operator reached the caller
     callbacks_returned_within_target: int = 0
     callback_return: Mean = field(default_factory=Mean)  # callback created → returned
+    rerouted: int = 0  # an operator corrected the topic or center
     follow_ups_due: int = 0  # follow-up date in the period and not after today
     follow_ups_done: int = 0
     follow_ups_overdue: int = 0  # due before today and still not done
@@ -145,6 +152,11 @@ class TicketKpis:
     def follow_up_completion(self) -> float | None:
         """Follow-ups done ÷ due."""
         return ratio(self.follow_ups_done, self.follow_ups_due)
+
+    @property
+    def reroute_rate(self) -> float | None:
+        """Tickets an operator re-routed ÷ tickets routed."""
+        return ratio(self.rerouted, self.routed)
 
     @property
     def callback_return_rate(self) -> float | None:
@@ -156,7 +168,7 @@ class TicketKpis:
         (tickets, routed, review, route_n, route_s, resp_n, resp_s, res_n, res_s, callbacks) = row[
             :10
         ]
-        returned_n, return_s, returned_fast = row[10:13]
+        returned_n, return_s, returned_fast, rerouted = row[10:14]
         self.tickets += int(tickets or 0)
         self.routed += int(routed or 0)
         self.needs_review += int(review or 0)
@@ -168,6 +180,7 @@ class TicketKpis:
         self.callbacks_returned += int(returned_n or 0)
         self.callbacks_returned_within_target += int(returned_fast or 0)
         self.callback_return.add(returned_n, return_s)
+        self.rerouted += int(rerouted or 0)
 
 
 @dataclass

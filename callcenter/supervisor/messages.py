@@ -149,6 +149,11 @@ _M: dict[str, tuple[str, str]] = {
     ),
     "sv.kpi.tickets": ("접수", "Tickets"),
     "sv.kpi.routing_delay": ("배정까지", "To routing"),
+    "sv.kpi.reroutes": ("재배정", "Re-routed"),
+    "sv.kpi.reroutes_note": (
+        "배정 {routed}건 중 {rerouted}건을 상담원이 바로잡음",
+        "{rerouted} of {routed} routed tickets corrected by an operator",
+    ),
     "sv.kpi.first_response": ("첫 응대까지", "To first response"),
     "sv.kpi.resolution": ("해결까지", "To resolution"),
     "sv.kpi.resolved": ("해결 {count}건", "{count} resolved"),

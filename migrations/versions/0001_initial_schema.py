@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 06:13:56.819862
+Create Date: 2026-11-27 06:26:12.399018
 """
 
 from collections.abc import Sequence
@@ -141,6 +141,7 @@ def upgrade() -> None:
     sa.Column('returned_n', sa.Integer(), nullable=False),
     sa.Column('return_sum', sa.Float(), nullable=False),
     sa.Column('returned_in_target', sa.Integer(), nullable=False),
+    sa.Column('rerouted', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('day', 'center_code', 'topic_code', name=op.f('pk_kpi_ticket_days'))
     )
     op.create_table('kpi_ticket_months',
@@ -160,6 +161,7 @@ def upgrade() -> None:
     sa.Column('returned_n', sa.Integer(), nullable=False),
     sa.Column('return_sum', sa.Float(), nullable=False),
     sa.Column('returned_in_target', sa.Integer(), nullable=False),
+    sa.Column('rerouted', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('month', 'center_code', 'topic_code', name=op.f('pk_kpi_ticket_months'))
     )
     op.create_table('ticket_counters',
@@ -272,6 +274,7 @@ def upgrade() -> None:
     sa.Column('first_response_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('returned_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('return_attempts', sa.Integer(), nullable=False),
+    sa.Column('reroutes', sa.Integer(), nullable=False),
     sa.Column('resolved_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('follow_up_done_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('closed_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=True),

@@ -54,6 +54,7 @@ def test_topic_change_recomputes_the_center(app):
     assert response.status_code == 302
     stored = _stored(app, ticket.number)
     assert stored.topic_code == "textile"
+    assert stored.reroutes == 1  # counted for the supervisors' re-route rate
     covering = {c.code for c in reference.centers() if "textile" in c.topics}
     assert stored.center_code in covering and stored.center_code != "INCHEON"
     (row,) = _audits(app, "ticket.reroute")
@@ -66,6 +67,8 @@ def test_center_change_keeps_the_topic(app):
     _post(client, ticket.number, "reroute", center="BUSAN", reason="부산 공장 방문 필요")
     stored = _stored(app, ticket.number)
     assert (stored.topic_code, stored.center_code) == ("casting", "BUSAN")
+    _post(client, ticket.number, "reroute", center="INCHEON", reason="인천 공장이었음")
+    assert _stored(app, ticket.number).reroutes == 2
 
 
 def test_typed_summary_of_a_needs_review_ticket_is_routed(app):

@@ -153,6 +153,7 @@ def tickets(app):
             routed_at=utc(2, 3, 6),
             first_response_at=utc(2, 3, 30),
             follow_up_on=date(2026, 3, 2),
+            reroutes=1,  # first sent to the wrong topic; an operator moved it to mold
         )
         add_ticket(  # t3: could not be routed; follow-up due today, not yet done
             "T3",
@@ -214,6 +215,8 @@ def test_ticket_kpis_by_hand(app, tickets):
     assert overall.first_response.value == pytest.approx(1692)
     # Resolution: T1 Mon 00:59 → Tue 00:59 = 86400 s.
     assert overall.resolution.value == pytest.approx(86400)
+    # Re-routed by an operator: T2 of the 3 routed (T1, T2, T5).
+    assert overall.rerouted == 1 and overall.reroute_rate == pytest.approx(1 / 3)
     # Callbacks: T4 T5 T6 requested; T4 (1800 s) and T5 (7200 s) returned — T5 counts from when
     # the caller was reached, not when it was claimed — and T6 was tried but not reached.
     assert (overall.callbacks_requested, overall.callbacks_returned) == (3, 2)
