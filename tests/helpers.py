@@ -36,3 +36,17 @@ def run_worker_process(app: Flask, *, queues: str | None = None, timeout: float 
     )
     assert result.returncode == 0, result.stderr[-3000:]
     return result.stdout + result.stderr
+
+
+def live_group_members(pgid: int) -> list[int]:
+    """Processes still running in process group ``pgid`` (zombies awaiting a reaper excluded)."""
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # it ended while we looked
+        state, group = fields[0], int(fields[2])
+        if group == pgid and state not in ("Z", "X"):
+            members.append(int(stat.parent.name))
+    return members

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
-import subprocess
 import sys
+import threading
 import time
 import urllib.request
 
@@ -14,6 +15,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from callcenter.cli.database import seed, upgrade_schema
+from callcenter.cli.supervise import ChildExited, Supervisor, log
 from callcenter.config import ConfigError
 from callcenter.redis_conn import check_redis, redis_url_for
 
@@ -42,7 +44,7 @@ def wait_healthy(base_url: str, timeout: float = 30) -> None:
 @click.option("--demo/--no-demo", default=False, help="Place simulated Korean calls once up.")
 @with_appcontext
 def serve_command(host: str, port: int, web_workers: int, job_workers: int, demo: bool) -> None:
-    """Set up the database, then run gunicorn and RQ workers until Ctrl-C."""
+    """Set up the database, then run gunicorn and RQ workers (restarted on exit) until Ctrl-C."""
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     try:
         upgrade_schema(app)
@@ -53,54 +55,72 @@ def serve_command(host: str, port: int, web_workers: int, job_workers: int, demo
     env = dict(os.environ, REDIS_URL=redis_url_for(app))
     base_url = f"http://{host}:{port}"
     env.setdefault("PUBLIC_BASE_URL", base_url)
-    children = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "--bind",
-                f"{host}:{port}",
-                "--workers",
-                str(web_workers),
-                "--access-logfile",
-                "-",
-                "app:app",
-            ],
-            env=env,
+    _log_to_stderr()
+    supervisor = Supervisor(env)
+    supervisor.add("web", _gunicorn_args(host, port, web_workers), restart=False)
+    for n in range(1, job_workers + 1):
+        supervisor.add(
+            f"worker-{n}", [sys.executable, "-m", "flask", "--app", "app", "worker"], restart=True
         )
-    ]
-    children += [
-        subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "worker"], env=env)
-        for _ in range(job_workers)
-    ]
 
-    def stop(*_args: object) -> None:
-        for child in children:
-            if child.poll() is None:
-                child.terminate()
-        for child in children:
-            try:
-                child.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                child.kill()
+    stop = threading.Event()
+    failure: list[str] = []
+    received: list[int] = []
 
-    def on_sigterm(*_args: object) -> None:
-        stop()
-        sys.exit(0)
+    def on_signal(signum: int, _frame: object) -> None:
+        received.append(signum)
+        stop.set()
 
-    signal.signal(signal.SIGTERM, on_sigterm)
-    try:
-        wait_healthy(base_url)
+    def announce() -> None:
+        try:
+            wait_healthy(base_url)
+        except click.ClickException as exc:
+            failure.append(exc.message)
+            stop.set()
+            return
         click.echo(f"1379 콜센터 실행 중: {base_url}  (Ctrl-C로 종료)")
         if demo:
             from callcenter.demo import place_demo_calls
 
             place_demo_calls(app, env["PUBLIC_BASE_URL"])
-        while all(child.poll() is None for child in children):
-            time.sleep(0.5)
-        raise click.ClickException("a child process exited; stopping")
-    except KeyboardInterrupt:
-        pass
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    supervisor.start()
+    # The health wait and demo calls run beside the supervision, which must not pause.
+    threading.Thread(target=announce, name="serve-announce", daemon=True).start()
+    try:
+        supervisor.run(stop)
+        if received:
+            log.info("%s received; stopping", signal.Signals(received[0]).name)
+    except ChildExited as exc:
+        failure.append(f"{exc}; stopping")
     finally:
-        stop()
+        supervisor.stop()
+    if failure:
+        raise click.ClickException(failure[0])
+
+
+def _gunicorn_args(host: str, port: int, web_workers: int) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(web_workers),
+        "--access-logfile",
+        "-",
+        "app:app",
+    ]
+
+
+def _log_to_stderr() -> None:
+    """The supervisor's lines (children started, exited, restarted) on the console."""
+    if not log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s serve: %(message)s", "%H:%M:%S"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.propagate = False

@@ -10,6 +10,7 @@ from callcenter.models.calls import (
     Recording,
     Transcript,
 )
+from callcenter.models.outbox import SMS_STATUSES, SmsMessage
 from callcenter.models.reference import Center, Institute, Topic
 from callcenter.models.tickets import (
     TICKET_KINDS,
@@ -32,6 +33,8 @@ __all__ = [
     "REGION_SOURCES",
     "ROLES",
     "Recording",
+    "SMS_STATUSES",
+    "SmsMessage",
     "TICKET_KINDS",
     "TICKET_STATUSES",
     "Ticket",

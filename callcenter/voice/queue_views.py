@@ -12,7 +12,8 @@ from callcenter.models import Call, utcnow
 from callcenter.services.tickets import create_ticket_for_call
 from callcenter.voice import bp
 from callcenter.voice.calls import apply_step, call_state, ivr_settings, remember
-from callcenter.voice.recordings import enqueue_ticket_sms, parse_duration
+from callcenter.voice.recordings import parse_duration
+from callcenter.voice.sms import enqueue_sms, record_ticket_sms
 from callcenter.voice.webhook import call_webhook, twiml
 from ivr_flows import urls
 
@@ -52,8 +53,10 @@ def queue_callback(call: Call, created: bool) -> Response:
     )
     apply_step(db.session(), call, step, "queue", digits=digits)
     if ticket is not None:
+        sms = record_ticket_sms(db.session(), ticket)
         db.session.commit()
-        enqueue_ticket_sms(ticket)
+        if sms is not None:
+            enqueue_sms(sms)
     return twiml(step.twiml)
 
 

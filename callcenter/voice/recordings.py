@@ -10,21 +10,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import phonenumbers
 from flask import current_app
 from redis.exceptions import RedisError
-from rq import Retry
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from callcenter.jobs import try_enqueue
 from callcenter.models import Call, Recording, Ticket
 from callcenter.services.tickets import create_ticket_for_call
 from callcenter.voice.calls import set_outcome
 
 RECORDING_SID = re.compile(r"^RE[0-9a-fA-F]{32}$")
-SMS_JOB = "callcenter.voice.sms.send_ticket_sms"
-JOB_RETRY_INTERVALS = [10, 30, 60]
 
 
 def parse_duration(value: str | None) -> int | None:
@@ -95,40 +90,3 @@ def enqueue_transcription(recording: Recording) -> str | None:
     except (RedisError, OSError) as exc:
         current_app.logger.warning("could not enqueue transcription of %s: %s", recording.id, exc)
         return None
-
-
-def is_mobile(number: str | None) -> bool:
-    """A Korean mobile number (the only kind we can text)."""
-    try:
-        parsed = phonenumbers.parse(number or "", None)
-    except phonenumbers.NumberParseException:
-        return False
-    return parsed.country_code == 82 and phonenumbers.number_type(parsed) in (
-        phonenumbers.PhoneNumberType.MOBILE,
-        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
-    )
-
-
-def sms_possible(ticket: Ticket) -> bool:
-    """Twilio credentials and a sender are configured, and the caller has a mobile number."""
-    config = current_app.config
-    return bool(
-        config.get("TWILIO_CREDENTIALS_CONFIGURED")
-        and config.get("TWILIO_SMS_FROM")
-        and is_mobile(ticket.caller_number)
-    )
-
-
-def enqueue_ticket_sms(ticket: Ticket) -> bool:
-    """Queue the ticket-number SMS when it can be sent; True if queued."""
-    if not sms_possible(ticket):
-        return False
-    job = try_enqueue(
-        SMS_JOB,
-        ticket.id,
-        queue="default",
-        job_id=f"sms-{ticket.id}",
-        timeout=60,
-        retry=Retry(max=3, interval=JOB_RETRY_INTERVALS),
-    )
-    return job is not None

@@ -21,10 +21,10 @@ from callcenter.models import utcnow
 from callcenter.voice.calls import add_event, open_call
 from callcenter.voice.recordings import (
     RECORDING_SID,
-    enqueue_ticket_sms,
     enqueue_transcription,
     record_and_ticket,
 )
+from callcenter.voice.sms import enqueue_sms, record_ticket_sms
 
 
 def spool_dir() -> Path:
@@ -108,6 +108,7 @@ def replay_spooled_recordings() -> int:
                     "spooled_at": payload.get("spooled_at"),
                 },
             )
+            sms = record_ticket_sms(session, ticket)
             session.commit()
         except SQLAlchemyError:
             session.rollback()
@@ -118,7 +119,8 @@ def replay_spooled_recordings() -> int:
             if job_id is not None:
                 recording.job_id = job_id
                 session.commit()
-        enqueue_ticket_sms(ticket)
+        if sms is not None:
+            enqueue_sms(sms)
         path.unlink()
         ingested += 1
     return ingested

@@ -21,12 +21,12 @@ from callcenter.voice.calls import (
 )
 from callcenter.voice.recordings import (
     RECORDING_SID,
-    enqueue_ticket_sms,
     enqueue_transcription,
     parse_duration,
     record_and_ticket,
 )
 from callcenter.voice.security import twilio_only
+from callcenter.voice.sms import enqueue_sms, record_ticket_sms
 from callcenter.voice.webhook import call_webhook, no_content, query_choice, query_int, twiml
 from ivr_flows import urls
 from routing.location import ivr_region, region_from_speech
@@ -138,9 +138,11 @@ def record_done(call: Call, created: bool) -> Response:
     recording, ticket, _ = record_and_ticket(
         db.session(), call, request.form, purpose=purpose, timezone=timezone
     )
+    # Recorded with the ticket: the text is sent even if Redis is down right now.
+    sms = record_ticket_sms(db.session(), ticket)
     state = call_state(call, open_now=True)
     step = flows.record_done(
-        state, ivr_settings(), ticket_number=ticket.number, purpose=purpose, sms=False
+        state, ivr_settings(), ticket_number=ticket.number, purpose=purpose, sms=sms is not None
     )
     apply_step(
         db.session(),
@@ -151,10 +153,8 @@ def record_done(call: Call, created: bool) -> Response:
         detail={"recording_sid": recording.recording_sid, "hangup": digits == "hangup"},
     )
     db.session.commit()
-    if enqueue_ticket_sms(ticket):
-        step = flows.record_done(
-            state, ivr_settings(), ticket_number=ticket.number, purpose=purpose, sms=True
-        )
+    if sms is not None:
+        enqueue_sms(sms)
     return twiml(step.twiml)
 
 
@@ -184,12 +184,15 @@ def recording_status(call: Call, created: bool) -> Response:
         "completed",
         detail={"recording_sid": sid, "ticket": ticket.number, "purpose": purpose},
     )
-    db.session.commit()  # the row is safe before any job or Redis is involved
+    # The caller may have hung up before hearing the number.
+    sms = record_ticket_sms(db.session(), ticket)
+    db.session.commit()  # the rows are safe before any job or Redis is involved
     if recording.status == "pending" and recording.job_id is None:
         job_id = enqueue_transcription(recording)
         if job_id is not None:
             recording.job_id = job_id
-    enqueue_ticket_sms(ticket)  # the caller may have hung up before hearing the number
+    if sms is not None:
+        enqueue_sms(sms)
     return no_content()
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 06:26:12.399018
+Create Date: 2026-11-27 06:27:45.939191
 """
 
 from collections.abc import Sequence
@@ -311,6 +311,26 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_transcripts')),
     sa.UniqueConstraint('recording_id', name=op.f('uq_transcripts_recording_id'))
     )
+    op.create_table('sms_outbox',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('ticket_id', sa.Integer(), nullable=False),
+    sa.Column('purpose', sa.String(length=30), nullable=False),
+    sa.Column('to_number', sa.String(length=40), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('message_sid', sa.String(length=64), nullable=True),
+    sa.Column('error', sa.Text(), nullable=True),
+    sa.Column('created_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['ticket_id'], ['tickets.id'], name=op.f('fk_sms_outbox_ticket_id_tickets'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_sms_outbox')),
+    sa.UniqueConstraint('ticket_id', 'purpose', name=op.f('uq_sms_outbox_ticket_id'))
+    )
+    with op.batch_alter_table('sms_outbox', schema=None) as batch_op:
+        batch_op.create_index('ix_sms_outbox_status_updated', ['status', 'updated_at'], unique=False)
+
     op.create_table('ticket_notes',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('ticket_id', sa.Integer(), nullable=False),
@@ -333,6 +353,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_ticket_notes_ticket_id'))
 
     op.drop_table('ticket_notes')
+    with op.batch_alter_table('sms_outbox', schema=None) as batch_op:
+        batch_op.drop_index('ix_sms_outbox_status_updated')
+
+    op.drop_table('sms_outbox')
     op.drop_table('transcripts')
     with op.batch_alter_table('tickets', schema=None) as batch_op:
         batch_op.drop_index('ix_tickets_follow_up_on')

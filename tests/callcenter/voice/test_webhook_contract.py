@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 import requests
@@ -12,12 +11,12 @@ from rq import Queue
 from sqlalchemy import func, select
 
 from callcenter import create_app
-from callcenter.models import Call, CallEvent, Recording, Ticket
+from callcenter.models import Call, CallEvent, Recording, SmsMessage, Ticket
 from callcenter.simulator import Caller, CallResult, Input
-from callcenter.voice import sms
 from ivr_flows import urls
 from ivr_flows.texts import spell_digits
 from tests.callcenter.voice.conftest import AUDIO, serving, simulator_for
+from tests.callcenter.voice.test_sms import SMS_CONFIG
 from tests.twiml_tree import tree, verbs
 
 MOBILE = "+821012345678"
@@ -185,17 +184,18 @@ def test_recording_is_kept_pending_when_redis_is_down(simulator, session):
     assert session.scalars(select(Ticket)).one().recording_id == recording.id
 
 
+@pytest.mark.parametrize("voice_config", [SMS_CONFIG])
 def test_database_down_still_answers_and_spools_the_recording(app, app_config, session):
     config = {**app_config, "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/gone"}
     down = create_app(config)
     with serving(down) as base_url:
         sim = simulator_for(down, base_url)
         try:
-            result = sim.place_call(Caller("+82415551234", audio=AUDIO))
+            result = sim.place_call(Caller(MOBILE, audio=AUDIO))
             fallback = sim.request(
                 CallResult(call_sid="CA" + "f" * 32),
                 down.config["PUBLIC_BASE_URL"] + urls.FALLBACK,
-                _form("CA" + "f" * 32, From="+82415551234"),
+                _form("CA" + "f" * 32),
             )
         finally:
             sim.close()
@@ -218,58 +218,8 @@ def test_database_down_still_answers_and_spools_the_recording(app, app_config, s
     assert recording.purpose == "voicemail" and recording.status == "pending"
     ticket = session.scalars(select(Ticket)).one()
     assert ticket.kind == "voicemail" and ticket.recording_id == recording.id
-    assert ticket.caller_number == "+82415551234"
+    assert ticket.caller_number == MOBILE
+    # The ticket-number text is owed from the same transaction as the ticket.
+    message = session.scalars(select(SmsMessage)).one()
+    assert (message.ticket_id, message.status) == (ticket.id, "pending")
     assert not list((Path(app.config["RECORDINGS_DIR"]) / "spool").glob("RE*.json"))
-
-
-class FakeMessages:
-    def __init__(self) -> None:
-        self.sent: list[dict[str, str]] = []
-
-    def create(self, **kwargs: str) -> Any:
-        self.sent.append(kwargs)
-        return type("Message", (), {"sid": "SM" + "1" * 32})()
-
-
-SMS_CONFIG = {
-    "TWILIO_ACCOUNT_SID": "AC" + "2" * 32,
-    "TWILIO_CREDENTIALS_CONFIGURED": True,
-    "TWILIO_SMS_FROM": "+8215881379",
-}
-
-
-@pytest.mark.parametrize("voice_config", [SMS_CONFIG])
-def test_ticket_number_is_texted_once_to_mobile_callers(app, simulator, session, monkeypatch):
-    messages = FakeMessages()
-    # Twilio's REST API is the one true outside edge: the only mock in these tests.
-    monkeypatch.setattr(sms, "Client", lambda sid, token: type("C", (), {"messages": messages}))
-    result = simulator.place_call(Caller(MOBILE, inputs=[Input("dtmf", "1")] * 2, audio=AUDIO))
-    assert any("문자 메시지로도" in line for line in result.said)
-    ticket = session.scalars(select(Ticket)).one()
-    queue = Queue("default", connection=Redis.from_url(app.config["REDIS_URL"]))
-    job = queue.fetch_job(f"sms-{ticket.id}")
-    assert job is not None and job.func_name == "callcenter.voice.sms.send_ticket_sms"
-    with app.app_context():
-        assert sms.send_ticket_sms(ticket.id) == "SM" + "1" * 32
-        assert sms.send_ticket_sms(ticket.id) is None  # a retried job sends nothing more
-    assert len(messages.sent) == 1
-    assert messages.sent[0]["to"] == MOBILE and messages.sent[0]["from_"] == "+8215881379"
-    assert ticket.number in messages.sent[0]["body"]
-
-
-@pytest.mark.parametrize("voice_config", [SMS_CONFIG])
-def test_landline_callers_get_no_text(app, simulator, session):
-    result = simulator.place_call(Caller("+8221234567", inputs=[Input("dtmf", "1")], audio=AUDIO))
-    assert not any("문자 메시지" in line for line in result.said)
-    ticket = session.scalars(select(Ticket)).one()
-    queue = Queue("default", connection=Redis.from_url(app.config["REDIS_URL"]))
-    assert queue.fetch_job(f"sms-{ticket.id}") is None
-
-
-def test_no_text_without_twilio_credentials(app, simulator, session):
-    result = simulator.place_call(Caller(MOBILE, inputs=[Input("dtmf", "1")] * 2, audio=AUDIO))
-    assert not any("문자 메시지" in line for line in result.said)
-    ticket = session.scalars(select(Ticket)).one()
-    assert Queue("default", connection=Redis.from_url(app.config["REDIS_URL"])).count == 0
-    with app.app_context():
-        assert sms.send_ticket_sms(ticket.id) is None
