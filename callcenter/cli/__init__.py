@@ -11,6 +11,7 @@ def register(app: Flask) -> None:
         database,
         demo_data,
         routing,
+        search,
         serve,
         simulate,
         tickets,
@@ -32,3 +33,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(transcription.prepare_models_command)
     app.cli.add_command(transcription.transcribe_command)
     app.cli.add_command(transcription.requeue_command)
+    app.cli.add_command(search.search_group)

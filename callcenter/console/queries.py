@@ -25,6 +25,8 @@ from callcenter.models import (
     User,
     utcnow,
 )
+from callcenter.search.match import in_summaries, in_transcripts, like_pattern, narrowed
+from callcenter.search.terms import bigrams
 
 AnySelect = TypeVar("AnySelect", bound=Select[*tuple[Any, ...]])
 
@@ -158,18 +160,15 @@ def _search_clause(q: str) -> tuple[ColumnElement[bool] | None, bool]:
         return found, False
     clauses = []
     for word in q.split()[:5]:
-        pattern = f"%{_escape_like(word)}%"
-        clauses.append(
-            or_(
-                Transcript.text.ilike(pattern, escape="\\"),
-                Ticket.summary.ilike(pattern, escape="\\"),
-            )
-        )
+        pattern = like_pattern(word)
+        heard: ColumnElement[bool] = Transcript.text.ilike(pattern, escape="\\")
+        typed: ColumnElement[bool] = Ticket.summary.ilike(pattern, escape="\\")
+        terms = bigrams(word)
+        if terms:  # a one-character word has no bigram: ILIKE alone
+            heard = and_(narrowed(in_transcripts, Ticket.recording_id, terms), heard)
+            typed = and_(narrowed(in_summaries, Ticket.id, terms), typed)
+        clauses.append(or_(heard, typed))
     return and_(*clauses), True
-
-
-def _escape_like(word: str) -> str:
-    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _filtered(query: AnySelect, f: InboxFilter, timezone: str, *, with_status: bool) -> AnySelect:

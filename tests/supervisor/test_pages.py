@@ -298,3 +298,54 @@ def test_dates_are_local_days(app, calls):
         call_log_ids(client.get(f"/supervisor/calls?from={day}&to={day}").get_data(as_text=True))
         == []
     )
+
+
+def test_csv_exports_write_every_column(app, calls):
+    """Full rows: local times, masks, labels, empty cells; a call's first ticket stands for it."""
+    with app.app_context():
+        first = db.session.get(Call, calls["ticket"])
+        assert first is not None
+        db.session.add(
+            Ticket(
+                number="1379-20260302-0002",
+                call_id=first.id,
+                kind="callback",
+                status="follow_up_done",
+                caller_number=first.from_number,
+                region="인천",
+                center_code="INCHEON",
+                topic_code="casting",
+                summary="주물 기공 문의, 다시 전화 요청",
+                created_at=START + timedelta(seconds=90),
+                routed_at=START + timedelta(seconds=95),
+                first_response_at=START + timedelta(hours=1),
+                resolved_at=START + timedelta(days=1),
+                follow_up_on=date(2026, 3, 16),
+                follow_up_done_at=START + timedelta(days=14, hours=2),
+            )
+        )
+        db.session.commit()
+        db.session.remove()
+    client = signed_in_client(app, "boss", "supervisor", None)
+
+    def table(path: str) -> list[list[str]]:
+        return list(csv.reader(io.StringIO(client.get(path).data.decode("utf-8-sig"))))
+
+    assert table("/supervisor/export/calls.csv")[1:] == [
+        ["2026-03-02 10:09:00", "CA" + "3" * 32, "Anonymous", "", "unknown", "ko", "", "12"]
+        + ["메뉴에서 끊음", "", "", "", "", "", ""],
+        ["2026-03-02 10:05:00", "CA" + "2" * 32, "•••-•••-0000", "경기", "area_code", "ko", "0"]
+        + ["100", "대기 중 포기", "75", "", "", "", "", ""],
+        ["2026-03-02 10:00:00", "CA" + "1" * 32, "•••-••••-5678", "인천", "ivr_digit", "ko", "1"]
+        + ["95", "접수", "", "1379-20260302-0001", "problem", "routed"]
+        + ["뿌리기술연구소(인천)", "금형"],
+    ]
+    assert table("/supervisor/export/tickets.csv")[1:] == [
+        ["1379-20260302-0002", "2026-03-02 10:01:30", "callback", "follow_up_done"]
+        + ["•••-••••-5678", "인천", "뿌리기술연구소(인천)", "주조", "2026-03-02 10:01:35"]
+        + ["2026-03-02 11:00:00", "2026-03-03 10:00:00", "2026-03-16", "2026-03-16 12:00:00"]
+        + ["", "주물 기공 문의, 다시 전화 요청"],
+        ["1379-20260302-0001", "2026-03-02 10:01:20", "problem", "routed", "•••-••••-5678", ""]
+        + ["뿌리기술연구소(인천)", "금형", "", "", "", "", "", ""]
+        + ["금형 캐비티가 빨리 마모됩니다."],
+    ]
