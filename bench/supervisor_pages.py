@@ -46,7 +46,7 @@ def main() -> None:
         os.environ["REDIS_URL"] = args.redis_url
     from callcenter import create_app
     from callcenter.auth.security import create_user
-    from callcenter.cli.database import seed, upgrade_schema
+    from callcenter.cli.database import complete_search_index, seed, upgrade_schema
     from callcenter.db import db
     from callcenter.models import Call, User
     from callcenter.redis_conn import get_redis
@@ -74,6 +74,8 @@ def main() -> None:
             analyze(db.session())
             db.session.commit()
             print(f"demo-data: {args.calls - have:,} calls in {time.perf_counter() - began:.1f} s")
+        if (rebuilt := complete_search_index()) is not None:  # data loaded before the index
+            print(f"search index rebuilt: {rebuilt}")
         if db.session.scalar(select(User).where(User.username == "bench_boss")) is None:
             create_user(
                 db.session,
@@ -122,6 +124,7 @@ def main() -> None:
         (f"call log: search caller …{digits}", f"/supervisor/calls?q={digits}", None),
         ("call log: sort longest first", "/supervisor/calls?sort=longest", None),
         ("call log: search transcript word", "/supervisor/calls?q=금형", None),
+        ("call log: search transcript phrase", "/supervisor/calls?q=수명이+너무", None),
         (
             "dashboard: 30 days, cold cache",
             f"/supervisor/dashboard?from={month_ago}",

@@ -25,8 +25,8 @@ from callcenter.models import (
     User,
     utcnow,
 )
-from callcenter.search.match import in_summaries, in_transcripts, like_pattern, narrowed
-from callcenter.search.terms import bigrams
+from callcenter.search.index import summary_entries, transcript_entries
+from callcenter.search.match import keys_containing
 
 AnySelect = TypeVar("AnySelect", bound=Select[*tuple[Any, ...]])
 
@@ -144,38 +144,38 @@ def _tab_clauses(user: User, today: date) -> dict[str, ColumnElement[bool] | Non
     }
 
 
-def _search_clause(q: str) -> tuple[ColumnElement[bool] | None, bool]:
-    """The search condition, and whether it needs the transcript joined."""
+def _search_clause(q: str) -> ColumnElement[bool] | None:
+    """The search condition: a ticket number, caller digits, or words (all must occur).
+
+    A word occurs in the ticket's transcript or in its typed summary (ILIKE), read through
+    the search index. Transcripts are searched in a subquery, not joined: their matches
+    are collected once, and no page joins every transcript.
+    """
     if not q:
-        return None, False
+        return None
     compact = q.replace(" ", "")
     if _NUMBER.match(compact) and len(compact) > 4:
-        return Ticket.number.like(f"{compact}%"), False
+        return Ticket.number.like(f"{compact}%")
     digits = re.sub(r"[\s\-()+.]", "", q)
     if digits.isdigit() and len(digits) >= 3:
         found: ColumnElement[bool] = Ticket.caller_number.like(f"%{digits}%")
         if digits.startswith("0"):
             # Typed nationally (010-..., 032-...) but stored as E.164 (+8210..., +8232...).
             found = or_(found, Ticket.caller_number.like(f"+82{digits[1:]}%"))
-        return found, False
+        return found
     clauses = []
     for word in q.split()[:5]:
-        pattern = like_pattern(word)
-        heard: ColumnElement[bool] = Transcript.text.ilike(pattern, escape="\\")
-        typed: ColumnElement[bool] = Ticket.summary.ilike(pattern, escape="\\")
-        terms = bigrams(word)
-        if terms:  # a one-character word has no bigram: ILIKE alone
-            heard = and_(narrowed(in_transcripts, Ticket.recording_id, terms), heard)
-            typed = and_(narrowed(in_summaries, Ticket.id, terms), typed)
-        clauses.append(or_(heard, typed))
-    return and_(*clauses), True
+        heard = keys_containing(
+            transcript_entries, Transcript.recording_id, Transcript.text, word, ilike=True
+        )
+        typed = keys_containing(summary_entries, Ticket.id, Ticket.summary, word, ilike=True)
+        clauses.append(or_(Ticket.recording_id.in_(heard), Ticket.id.in_(typed)))
+    return and_(*clauses)
 
 
 def _filtered(query: AnySelect, f: InboxFilter, timezone: str, *, with_status: bool) -> AnySelect:
     """``query`` (over tickets) narrowed by scope, filters and search; no tab, paging or order."""
-    search, needs_transcript = _search_clause(f.q)
-    if needs_transcript:
-        query = query.outerjoin(Transcript, Transcript.recording_id == Ticket.recording_id)
+    search = _search_clause(f.q)
     conditions = [
         _scope_clause(f),
         Ticket.topic_code == f.topic if f.topic else None,

@@ -53,7 +53,9 @@ _SQLITE_DDL = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS {name} USING fts5("
     f"terms, detail='none', columnsize=0, tokenize=\"{_TOKENIZER}\")",
 )
-_PG_TABLE_DDL = "CREATE TABLE IF NOT EXISTS {name} (rowid INTEGER PRIMARY KEY, terms TEXT[] NOT NULL)"
+_PG_TABLE_DDL = (
+    "CREATE TABLE IF NOT EXISTS {name} (rowid INTEGER PRIMARY KEY, terms TEXT[] NOT NULL)"
+)
 _PG_INDEX_DDL = "CREATE INDEX IF NOT EXISTS ix_{name}_terms ON {name} USING gin (terms)"
 # FTS5 keeps its data in shadow tables named after the virtual table.
 _SHADOW_SUFFIXES = ("_data", "_idx", "_content", "_docsize", "_config")
@@ -203,9 +205,11 @@ def rebuild(session: Session) -> dict[str, int]:
             counts[table.name] += len(rows)
             last = rows[-1][0]
     create_tables(conn)
-    if conn.dialect.name == "sqlite":
-        for table in TABLES:  # merge the b-trees written batch by batch
+    for table in TABLES:
+        if conn.dialect.name == "sqlite":  # merge the b-trees written batch by batch
             conn.execute(text(f"INSERT INTO {table.name}({table.name}) VALUES ('optimize')"))
+        else:  # element statistics: how many entries a bigram names, for the planner
+            conn.execute(text(f"ANALYZE {table.name}"))
     return counts
 
 

@@ -1,23 +1,25 @@
-"""Search conditions that narrow a LIKE through the index, compiled per dialect.
+"""Search conditions answered through the index, compiled per dialect.
 
-``in_transcripts(key, terms)`` reads ``key IN (recording ids whose transcript holds every
-bigram)``; the caller keeps its LIKE beside it, so results stay exactly the LIKE's and only
-the rows the index names are scanned.
+``keys_containing(index, key, text, word)`` selects the keys of the rows whose ``text``
+LIKE ``'%word%'``, the same rows a LIKE over every text finds, but reading only those the
+index names: the keys whose text holds every bigram of the word, then the LIKE on those
+rows. A word of two characters that case folding leaves alone (도금, 용접, 5%) is one
+bigram, and holding it is containing the word: the index answers by itself. A word without
+bigrams (one character) is a plain LIKE over every text.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ARRAY, Text, TypeDecorator, bindparam
+from sqlalchemy import ARRAY, Select, Table, Text, TypeDecorator, bindparam, select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import NullType, TypeEngine
 
-from callcenter.search.index import SUMMARIES, TRANSCRIPTS
+from callcenter.search.terms import bigrams
 
 
 class QueryTerms(TypeDecorator[list[str]]):
@@ -39,53 +41,62 @@ class QueryTerms(TypeDecorator[list[str]]):
         return " ".join('"' + term.replace('"', '""') + '"' for term in value)
 
 
-class _InIndex(FunctionElement[bool]):
-    # Not Boolean: SQLite (no native booleans) would get "... IN (...) = 1", which no
-    # planner reads as a membership test, so every row was scanned.
+class holds_all(FunctionElement[bool]):  # noqa: N801 - reads like the SQL it stands for
+    """``holds_all(index.c.terms, terms)``: the index entry holds every one of ``terms``."""
+
+    # Not Boolean: SQLite (no native booleans) would get "... MATCH ? = 1", which FTS5
+    # refuses; any other boolean there would be compared with 1 and read no index.
     type = NullType()
     inherit_cache = True
-    table: str
+    name = "holds_all"
 
 
-class in_transcripts(_InIndex):  # noqa: N801 - reads like the SQL it stands for
-    """``key IN`` the recording ids whose transcript holds all ``terms``."""
-
-    inherit_cache = True
-    name = "in_transcripts"
-    table = TRANSCRIPTS
-
-
-class in_summaries(_InIndex):  # noqa: N801
-    """``key IN`` the ticket ids whose typed summary holds all ``terms``."""
-
-    inherit_cache = True
-    name = "in_summaries"
-    table = SUMMARIES
+@compiles(holds_all)
+def _holds_all_sqlite(element: holds_all, compiler: SQLCompiler, **kw: Any) -> str:
+    column, terms = element.clauses.clauses
+    # FTS5 with detail=none takes MATCH on the table, not on a column.
+    table = compiler.preparer.quote(column.table.name)  # type: ignore[attr-defined]
+    return f"{table} MATCH {compiler.process(terms, **kw)}"
 
 
-def narrowed(index: type[_InIndex], key: Any, terms: list[str]) -> ColumnElement[bool]:
-    """``index(key, terms)`` with the terms as one bound parameter."""
-    return index(key, bindparam(None, terms, type_=QueryTerms()))  # type: ignore[return-value]
+@compiles(holds_all, "postgresql")
+def _holds_all_pg(element: holds_all, compiler: SQLCompiler, **kw: Any) -> str:
+    column, terms = (compiler.process(c, **kw) for c in element.clauses.clauses)
+    return f"{column} @> CAST({terms} AS TEXT[])"
 
 
-def _parts(element: _InIndex, compiler: SQLCompiler, **kw: Any) -> tuple[str, str]:
-    key, terms = element.clauses.clauses
-    return compiler.process(key, **kw), compiler.process(terms, **kw)
+def decided_by_index(word: str) -> bool:
+    """Whether the index alone answers LIKE and ILIKE for ``word``.
+
+    True for two characters without case (Hangul, digits, punctuation): a text holds the
+    word exactly when its entry holds the one bigram. Not for cased letters: the index
+    folds case, PostgreSQL's LIKE does not.
+    """
+    return bigrams(word) == [word] and all(c.lower() == c == c.upper() for c in word)
 
 
-@compiles(in_transcripts)
-@compiles(in_summaries)
-def _in_index_sqlite(element: _InIndex, compiler: SQLCompiler, **kw: Any) -> str:
-    key, terms = _parts(element, compiler, **kw)
-    return f"({key} IN (SELECT rowid FROM {element.table} WHERE {element.table} MATCH {terms}))"
+def keys_containing(
+    index: Table, key: Any, text: Any, word: str, *, ilike: bool = False
+) -> Select[Any]:
+    """Keys of the rows whose ``text`` LIKE (or ILIKE) ``%word%``, read through ``index``.
 
-
-@compiles(in_transcripts, "postgresql")
-@compiles(in_summaries, "postgresql")
-def _in_index_pg(element: _InIndex, compiler: SQLCompiler, **kw: Any) -> str:
-    key, terms = _parts(element, compiler, **kw)
-    table = element.table
-    return f"({key} IN (SELECT rowid FROM {table} WHERE terms @> CAST({terms} AS TEXT[])))"
+    ``key`` is the column the index's rowid stands for (transcripts.recording_id for the
+    transcripts index, tickets.id for the summaries index).
+    """
+    terms = bigrams(word)
+    if not terms:
+        found = select(key)
+    else:
+        entries = select(index.c.rowid).where(
+            holds_all(index.c.terms, bindparam(None, terms, type_=QueryTerms()))
+        )
+        if decided_by_index(word):
+            return entries
+        found = select(key).where(key.in_(entries))
+    pattern = like_pattern(word)
+    like = text.ilike(pattern, escape="\\") if ilike else text.like(pattern, escape="\\")
+    # Never correlated: the caller may select from the same table around it.
+    return found.where(like).correlate(None)
 
 
 def like_pattern(word: str) -> str:

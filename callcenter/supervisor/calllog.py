@@ -14,13 +14,13 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, or_, select, union
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from callcenter.models import Call, CallEvent, Recording, Ticket, Transcript
-from callcenter.search.match import in_summaries, in_transcripts, like_pattern, narrowed
-from callcenter.search.terms import bigrams
+from callcenter.search.index import summary_entries, transcript_entries
+from callcenter.search.match import keys_containing
 from callcenter.supervisor.kpis import OUTCOMES, Period
 
 PAGE_SIZE = 50
@@ -124,8 +124,8 @@ def conditions(f: CallFilter, timezone: str) -> list[ColumnElement[bool]]:
 def search_condition(q: str) -> ColumnElement[bool]:
     """A ticket number, a CallSid, the caller's last digits, or words of the transcript.
 
-    Words are matched as one substring of a transcript or a typed summary (LIKE), among
-    the texts the search index names.
+    Words are matched as one substring of a transcript or a typed summary (LIKE), read
+    through the search index.
     """
     if TICKET_NUMBER.match(q):
         return Call.id.in_(select(Ticket.call_id).where(Ticket.number == q))
@@ -135,18 +135,15 @@ def search_condition(q: str) -> ColumnElement[bool]:
     if digits and len(digits) >= 4 and not re.search(r"[^0-9\s+()-]", q):
         # Numbers are stored in E.164 (+8210...): match on the digits the caller's number ends with.
         return Call.from_number.like(f"%{digits[-8:]}")
-    pattern = like_pattern(q)
-    heard = (
-        select(Recording.call_id)
-        .join(Transcript, Transcript.recording_id == Recording.id)
-        .where(Transcript.text.like(pattern, escape="\\"))
+    heard = select(Recording.call_id).where(
+        Recording.id.in_(
+            keys_containing(transcript_entries, Transcript.recording_id, Transcript.text, q)
+        )
     )
-    typed = select(Ticket.call_id).where(Ticket.summary.like(pattern, escape="\\"))
-    terms = bigrams(q)
-    if terms:  # a lone character has no bigram: LIKE reads every text then
-        heard = heard.where(narrowed(in_transcripts, Recording.id, terms))
-        typed = typed.where(narrowed(in_summaries, Ticket.id, terms))
-    return or_(Call.id.in_(heard), Call.id.in_(typed))
+    typed = select(Ticket.call_id).where(
+        Ticket.id.in_(keys_containing(summary_entries, Ticket.id, Ticket.summary, q))
+    )
+    return Call.id.in_(union(heard, typed))
 
 
 def _sort_key(sort: str) -> ColumnElement[Any]:

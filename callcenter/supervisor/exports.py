@@ -9,8 +9,8 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import islice
 from datetime import datetime
+from itertools import islice
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,6 +22,7 @@ from callcenter.models import Call, Ticket, Transcript
 from callcenter.supervisor.calllog import CallFilter, conditions
 from callcenter.supervisor.kpis import OUTCOMES
 from callcenter.supervisor.present import center_name, mask_caller, topic_name
+from callcenter.supervisor.sql import sort_key
 from routing import reference
 
 BOM = "\ufeff"
@@ -223,7 +224,7 @@ def ticket_rows(
             # A transcript hangs off its recording: joined by the recording id directly.
             .outerjoin(Transcript.__table__, r.recording_id == k.recording_id)
             .where(*conditions(f, timezone))
-            .order_by(k.created_at.desc(), k.id.desc())
+            .order_by(sort_key(k.created_at).desc(), k.id.desc())
         )
         for (
             number,
