@@ -28,59 +28,17 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 
-PASSWORD = "bench-password-1379"
+from bench.supervisor_pages import PASSWORD, prepare  # noqa: E402
 
 
-def prepare(app, calls: int) -> str:  # type: ignore[no-untyped-def]
-    """Schema, demo calls, a complete index and a supervisor; returns a caller's last digits."""
-    from callcenter.auth.security import create_user
-    from callcenter.cli.database import seed, upgrade_schema
+def caller_digits(app) -> str:  # type: ignore[no-untyped-def]
+    """The last four digits of some mobile caller, for the caller-digits search."""
     from callcenter.db import db
-    from callcenter.models import Call, User
-    from callcenter.supervisor.demo_data import analyze, generate
+    from callcenter.models import Call
 
-    today = datetime.now(ZoneInfo(app.config["TIMEZONE"])).date()
     with app.app_context():
-        upgrade_schema(app)
-        seed(app)
-        have = db.session.scalar(select(func.count(Call.id))) or 0
-        if have < calls:
-            began = time.perf_counter()
-            generate(
-                db.session(),
-                calls=calls - have,
-                seed=1379 + have,
-                end=today - timedelta(days=1),
-                days=365,
-                timezone=app.config["TIMEZONE"],
-            )
-            db.session.commit()
-            analyze(db.session())
-            db.session.commit()
-            print(f"demo-data: {calls - have:,} calls in {time.perf_counter() - began:.1f} s")
-        try:
-            from callcenter.search.index import ensure_complete, missing
-        except ImportError:  # code from before the search index
-            print("search index: none (code before the index)")
-        else:
-            began = time.perf_counter()
-            rebuilt = ensure_complete(db.session())
-            db.session.commit()
-            if rebuilt is not None:
-                print(f"search index rebuilt in {time.perf_counter() - began:.1f} s: {rebuilt}")
-            print(f"search index complete: {not any(missing(db.session()).values())}")
-        if db.session.scalar(select(User).where(User.username == "bench_boss")) is None:
-            create_user(
-                db.session,
-                username="bench_boss",
-                role="supervisor",
-                password=PASSWORD,
-                center_code=None,
-                language="ko",
-            )
-            db.session.commit()
         number = db.session.scalar(select(Call.from_number).where(Call.from_number.like("+8210%")))
         db.session.remove()
     return (number or "0000")[-4:]
@@ -101,7 +59,8 @@ def main() -> None:
     from callcenter import create_app
 
     app = create_app({"WTF_CSRF_ENABLED": False})
-    digits = prepare(app, args.calls)
+    prepare(app, args.calls)
+    digits = caller_digits(app)
     today = datetime.now(ZoneInfo(app.config["TIMEZONE"])).date()
     month_ago = (today - timedelta(days=29)).isoformat()
     year_ago = (today - timedelta(days=364)).isoformat()

@@ -26,7 +26,8 @@ from callcenter.models import (
     utcnow,
 )
 from callcenter.search.index import summary_entries, transcript_entries
-from callcenter.search.match import keys_containing
+from callcenter.search.match import keys_containing, like_pattern
+from callcenter.search.terms import bigrams
 
 AnySelect = TypeVar("AnySelect", bound=Select[*tuple[Any, ...]])
 
@@ -144,38 +145,51 @@ def _tab_clauses(user: User, today: date) -> dict[str, ColumnElement[bool] | Non
     }
 
 
-def _search_clause(q: str) -> ColumnElement[bool] | None:
-    """The search condition: a ticket number, caller digits, or words (all must occur).
+def _search_clause(q: str) -> tuple[ColumnElement[bool] | None, bool]:
+    """The search condition, and whether it needs the transcript joined.
 
-    A word occurs in the ticket's transcript or in its typed summary (ILIKE), read through
-    the search index. Transcripts are searched in a subquery, not joined: their matches
-    are collected once, and no page joins every transcript.
+    A ticket number, caller digits, or words that must all occur in the ticket's transcript
+    or its typed summary (ILIKE). Words of two characters or more are read through the
+    search index, in subqueries; a one-character word has no index and is matched on the
+    joined transcript, row by row.
     """
     if not q:
-        return None
+        return None, False
     compact = q.replace(" ", "")
     if _NUMBER.match(compact) and len(compact) > 4:
-        return Ticket.number.like(f"{compact}%")
+        return Ticket.number.like(f"{compact}%"), False
     digits = re.sub(r"[\s\-()+.]", "", q)
     if digits.isdigit() and len(digits) >= 3:
         found: ColumnElement[bool] = Ticket.caller_number.like(f"%{digits}%")
         if digits.startswith("0"):
             # Typed nationally (010-..., 032-...) but stored as E.164 (+8210..., +8232...).
             found = or_(found, Ticket.caller_number.like(f"+82{digits[1:]}%"))
-        return found
-    clauses = []
+        return found, False
+    clauses, join = [], False
     for word in q.split()[:5]:
-        heard = keys_containing(
-            transcript_entries, Transcript.recording_id, Transcript.text, word, ilike=True
+        if not bigrams(word):
+            pattern = like_pattern(word)
+            heard = Transcript.text.ilike(pattern, escape="\\")
+            clauses.append(or_(heard, Ticket.summary.ilike(pattern, escape="\\")))
+            join = True
+            continue
+        heard = Ticket.recording_id.in_(
+            keys_containing(
+                transcript_entries, Transcript.recording_id, Transcript.text, word, ilike=True
+            )
         )
-        typed = keys_containing(summary_entries, Ticket.id, Ticket.summary, word, ilike=True)
-        clauses.append(or_(Ticket.recording_id.in_(heard), Ticket.id.in_(typed)))
-    return and_(*clauses)
+        typed = Ticket.id.in_(
+            keys_containing(summary_entries, Ticket.id, Ticket.summary, word, ilike=True)
+        )
+        clauses.append(or_(heard, typed))
+    return and_(*clauses), join
 
 
 def _filtered(query: AnySelect, f: InboxFilter, timezone: str, *, with_status: bool) -> AnySelect:
     """``query`` (over tickets) narrowed by scope, filters and search; no tab, paging or order."""
-    search = _search_clause(f.q)
+    search, needs_transcript = _search_clause(f.q)
+    if needs_transcript:
+        query = query.outerjoin(Transcript, Transcript.recording_id == Ticket.recording_id)
     conditions = [
         _scope_clause(f),
         Ticket.topic_code == f.topic if f.topic else None,

@@ -8,10 +8,11 @@ operator typed (keyed by the ticket id), each holding the text's bigrams (see ``
 - PostgreSQL: tables with a ``text[]`` of bigrams under a GIN index.
 
 Alembic's autogenerate cannot describe either, so they live outside ``Base.metadata``: the
-migration calls ``create_tables`` and ``include_name`` keeps autogenerate and the schema
-check away from them. Entries are written in ``after_flush`` (the ORM writes of the
-transcription job, the summary form, the console and the tests all pass there); bulk Core
-inserts such as the demo history call ``write`` themselves.
+migration creates them with ``op.create_search_index()`` (``migration.py``), and
+``include_name`` keeps autogenerate and the schema check away from them. Entries are
+written in ``after_flush`` (the ORM writes of the transcription job, the summary form, the
+console and the tests all pass there); bulk Core inserts such as the demo history call
+``write`` themselves.
 """
 
 from __future__ import annotations
@@ -49,9 +50,10 @@ BATCH = 2000
 
 # Every character class but spaces makes up tokens, so "요." or "5%" stay one token each.
 _TOKENIZER = "unicode61 remove_diacritics 0 categories 'L* M* N* P* S* C*'"
+# detail='none': no positions kept; a bigram only names the entries that hold it.
 _SQLITE_DDL = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS {name} USING fts5("
-    f"terms, detail='none', columnsize=0, tokenize=\"{_TOKENIZER}\")",
+    f"terms, detail='none', columnsize=0, tokenize=\"{_TOKENIZER}\")"
 )
 _PG_TABLE_DDL = (
     "CREATE TABLE IF NOT EXISTS {name} (rowid INTEGER PRIMARY KEY, terms TEXT[] NOT NULL)"
@@ -115,8 +117,7 @@ def create_tables(conn: Connection, *, gin: bool = True) -> None:
             if gin:
                 conn.execute(text(_PG_INDEX_DDL.format(name=table.name)))
         else:
-            for ddl in _SQLITE_DDL:
-                conn.execute(text(ddl.format(name=table.name)))
+            conn.execute(text(_SQLITE_DDL.format(name=table.name)))
 
 
 def drop_tables(conn: Connection) -> None:

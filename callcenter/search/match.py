@@ -12,26 +12,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ARRAY, Select, Table, Text, TypeDecorator, bindparam, select
+from sqlalchemy import Select, Table, bindparam, select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
-from sqlalchemy.types import NullType, TypeEngine
+from sqlalchemy.types import NullType
 
+from callcenter.search.index import StoredTerms
 from callcenter.search.terms import bigrams
 
 
-class QueryTerms(TypeDecorator[list[str]]):
+class QueryTerms(StoredTerms):
     """Bigrams as a query: a ``text[]`` on PostgreSQL, an FTS5 AND of quoted tokens."""
 
-    impl = Text
     cache_ok = True
-
-    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
-        if dialect.name == "postgresql":
-            return dialect.type_descriptor(ARRAY(Text()))
-        return dialect.type_descriptor(Text())
 
     def process_bind_param(self, value: list[str] | None, dialect: Dialect) -> Any:
         if value is None or dialect.name == "postgresql":
@@ -41,7 +36,7 @@ class QueryTerms(TypeDecorator[list[str]]):
         return " ".join('"' + term.replace('"', '""') + '"' for term in value)
 
 
-class holds_all(FunctionElement[bool]):  # noqa: N801 - reads like the SQL it stands for
+class holds_all(FunctionElement[Any]):  # noqa: N801 - reads like the SQL it stands for
     """``holds_all(index.c.terms, terms)``: the index entry holds every one of ``terms``."""
 
     # Not Boolean: SQLite (no native booleans) would get "... MATCH ? = 1", which FTS5

@@ -140,6 +140,7 @@ def test_bigrams_fold_case_per_character_and_skip_spaces():
     assert bigrams("금") == [] and bigrams("금 형") == []
     assert fold("CNC ΟΔΟΣ") == "cnc οδοσ"  # no final-sigma context: as databases fold it
     assert fold("İ") == "i"  # one character stays one character
+    assert fold("ΑΣ ας") == "ασ ας"  # a typed final sigma stays as typed
     assert bigrams("a_b") == ["_b", "a_"]
 
 
