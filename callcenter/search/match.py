@@ -10,6 +10,7 @@ bigrams (one character) is a plain LIKE over every text.
 
 from __future__ import annotations
 
+import string
 from typing import Any
 
 from sqlalchemy import Select, Table, bindparam, select
@@ -63,11 +64,14 @@ def _holds_all_pg(element: holds_all, compiler: SQLCompiler, **kw: Any) -> str:
 def decided_by_index(word: str) -> bool:
     """Whether the index alone answers LIKE and ILIKE for ``word``.
 
-    True for two characters without case (Hangul, digits, punctuation): a text holds the
-    word exactly when its entry holds the one bigram. Not for cased letters: the index
-    folds case, PostgreSQL's LIKE does not.
+    True for two characters without case (Hangul, digits, ASCII punctuation): a text holds
+    the word exactly when its entry holds the one bigram. Not for cased letters (the index
+    folds case, PostgreSQL's LIKE does not), nor for rarer symbols, which an FTS5 tokenizer
+    of an older Unicode might read as spaces.
     """
-    return bigrams(word) == [word] and all(c.lower() == c == c.upper() for c in word)
+    return bigrams(word) == [word] and all(
+        (c.isalnum() or c in string.punctuation) and c.lower() == c == c.upper() for c in word
+    )
 
 
 def keys_containing(

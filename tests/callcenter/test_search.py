@@ -149,6 +149,7 @@ def test_two_caseless_characters_are_answered_by_the_index_alone():
     assert not decided_by_index("도금이")  # three: the bigrams may sit apart
     assert not decided_by_index("cn") and not decided_by_index("Σ5")  # cased letters
     assert not decided_by_index("금") and not decided_by_index("금 ")
+    assert not decided_by_index("금\u180e")  # a separator to older Unicode tables
 
 
 def test_call_log_search_equals_a_like_over_every_text(app: Flask, corpus: dict[int, int]):

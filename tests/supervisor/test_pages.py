@@ -349,3 +349,13 @@ def test_csv_exports_write_every_column(app, calls):
         + ["뿌리기술연구소(인천)", "금형", "", "", "", "", "", ""]
         + ["금형 캐비티가 빨리 마모됩니다."],
     ]
+
+
+def test_csv_lines_stream_a_piece_per_batch():
+    from callcenter.supervisor.exports import csv_lines
+
+    rows = [("금형", 1, None), ("도금, 용접", 2, date(2026, 3, 2))] * 3
+    pieces = list(csv_lines(["a", "b", "c"], iter(rows), batch=4))
+    assert len(pieces) == 3  # BOM and header, then 4 rows, then 2
+    assert pieces[0] == "\ufeffa,b,c\r\n"
+    assert "".join(pieces[1:]) == '금형,1,\r\n"도금, 용접",2,2026-03-02\r\n' * 3
