@@ -30,6 +30,7 @@ from callcenter.cli.database import seed, upgrade_schema  # noqa: E402
 from callcenter.config import parse_database_url  # noqa: E402
 from callcenter.db import db  # noqa: E402
 from callcenter.models import Call, Recording, Ticket, Transcript, utcnow  # noqa: E402
+from callcenter.search.index import rebuild  # noqa: E402
 from routing import reference  # noqa: E402
 
 PHRASES = [
@@ -161,6 +162,7 @@ def seed_tickets(app, count: int, rng: random.Random) -> None:  # type: ignore[n
         ):
             for start in range(0, len(rows), 2000):
                 session.execute(insert(model), rows[start : start + 2000])
+        rebuild(session)  # Core inserts pass no ORM flush: index the transcripts now
         session.commit()
         if session.get_bind().dialect.name == "postgresql":
             for table in ("tickets", "transcripts", "calls", "recordings"):

@@ -40,12 +40,13 @@ def _instance_path() -> str:
 
 
 def register_extensions(app: Flask) -> None:
-    """Database engine and session; sign-in, CSRF and the page layout."""
-    from callcenter import auth
+    """Database engine and session, search index and KPI rollup hooks; sign-in, CSRF, layout."""
+    from callcenter import auth, search
     from callcenter.supervisor import rollups
 
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     db.init_app(app)
+    search.init_app(app)
     auth.init_app(app)
     rollups.init_app(app)
 

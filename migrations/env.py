@@ -6,6 +6,8 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from callcenter.models import Base
+from callcenter.search.index import include_name
+from callcenter.search.migration import add_to_revision  # registers op.create_search_index
 
 config = context.config
 target_metadata = Base.metadata
@@ -28,6 +30,9 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        # The search index's tables are not models: created by op.create_search_index().
+        include_name=include_name,
+        process_revision_directives=add_to_revision,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -12,6 +12,7 @@ def register(app: Flask) -> None:
         demo_data,
         kpi,
         routing,
+        search,
         serve,
         simulate,
         tickets,
@@ -34,3 +35,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(transcription.prepare_models_command)
     app.cli.add_command(transcription.transcribe_command)
     app.cli.add_command(transcription.requeue_command)
+    app.cli.add_command(search.search_group)

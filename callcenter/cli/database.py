@@ -43,6 +43,15 @@ def seed(app: Flask) -> dict[str, int]:
     return counts
 
 
+def complete_search_index() -> dict[str, int] | None:
+    """Rebuild the search index if it lacks entries (texts loaded before it existed)."""
+    from callcenter.search.index import ensure_complete
+
+    rebuilt = ensure_complete(db.session())
+    db.session.commit()
+    return rebuilt
+
+
 @click.group("db")
 def db_group() -> None:
     """Database schema (Alembic migrations)."""
@@ -95,10 +104,13 @@ def seed_command() -> None:
 @click.command("setup")
 @with_appcontext
 def setup_command() -> None:
-    """Upgrade the schema and seed the reference data (safe to repeat)."""
+    """Upgrade the schema, seed the reference data, complete the search index (safe to repeat)."""
     try:
         upgrade_schema(current_app)
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
     counts = seed(current_app)
+    if (rebuilt := complete_search_index()) is not None:
+        entries = ", ".join(f"{table}: {n:,}" for table, n in rebuilt.items())
+        click.echo(f"검색 색인 재구성 (search index rebuilt): {entries}")
     click.echo("database ready; " + ", ".join(f"{k}: {v}" for k, v in counts.items()))

@@ -14,7 +14,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from callcenter.cli.database import seed, upgrade_schema
+from callcenter.cli.database import complete_search_index, seed, upgrade_schema
 from callcenter.cli.supervise import ChildExited, Supervisor, log
 from callcenter.config import ConfigError
 from callcenter.redis_conn import check_redis, redis_url_for
@@ -52,6 +52,7 @@ def serve_command(host: str, port: int, web_workers: int, job_workers: int, demo
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
     seed(app)
+    complete_search_index()
     env = dict(os.environ, REDIS_URL=redis_url_for(app))
     base_url = f"http://{host}:{port}"
     env.setdefault("PUBLIC_BASE_URL", base_url)

@@ -12,6 +12,7 @@ from callcenter.models import Ticket, User
 from callcenter.services.workflow import may_see_full_number
 
 MASK = "•"
+_HIDE_DIGITS = str.maketrans("0123456789", MASK * 10)
 
 
 def national_format(number: str) -> str:
@@ -19,6 +20,8 @@ def national_format(number: str) -> str:
     korean = _korean_national(number)
     if korean is not None:
         return korean
+    if not any(ch.isdigit() for ch in number):  # 'Anonymous', 'Restricted': nothing to parse
+        return number
     try:
         parsed = phonenumbers.parse(number, "KR")
     except phonenumbers.NumberParseException:
@@ -36,6 +39,8 @@ def _korean_national(number: str) -> str | None:
         return f"02-{n[1:-4]}-{n[-4:]}"
     if n.startswith("10") and len(n) == 10:  # mobile 010-XXXX-XXXX
         return f"010-{n[2:6]}-{n[6:]}"
+    if n.startswith("70") and len(n) == 10:  # internet phones 070-XXXX-XXXX
+        return f"070-{n[2:6]}-{n[6:]}"
     if n[0] in "3456" and len(n) in (9, 10):  # area codes 031 ... 064
         return f"0{n[:2]}-{n[2:-4]}-{n[-4:]}"
     return None
@@ -43,6 +48,9 @@ def _korean_national(number: str) -> str | None:
 
 def mask_number(number: str) -> str:
     """Every digit but the last four hidden, keeping the number's shape: •••-••••-5678."""
+    korean = _korean_national(number)
+    if korean is not None:  # all digits but the dashes, the last four characters digits
+        return korean[:-4].translate(_HIDE_DIGITS) + korean[-4:]
     shown = national_format(number)
     digits = sum(ch.isdigit() for ch in shown)
     if digits < 4:

@@ -25,6 +25,9 @@ from callcenter.models import (
     User,
     utcnow,
 )
+from callcenter.search.index import summary_entries, transcript_entries
+from callcenter.search.match import keys_containing, like_pattern
+from callcenter.search.terms import bigrams
 
 AnySelect = TypeVar("AnySelect", bound=Select[*tuple[Any, ...]])
 
@@ -143,7 +146,13 @@ def _tab_clauses(user: User, today: date) -> dict[str, ColumnElement[bool] | Non
 
 
 def _search_clause(q: str) -> tuple[ColumnElement[bool] | None, bool]:
-    """The search condition, and whether it needs the transcript joined."""
+    """The search condition, and whether it needs the transcript joined.
+
+    A ticket number, caller digits, or words that must all occur in the ticket's transcript
+    or its typed summary (ILIKE). Words of two characters or more are read through the
+    search index, in subqueries; a one-character word has no index and is matched on the
+    joined transcript, row by row.
+    """
     if not q:
         return None, False
     compact = q.replace(" ", "")
@@ -156,20 +165,24 @@ def _search_clause(q: str) -> tuple[ColumnElement[bool] | None, bool]:
             # Typed nationally (010-..., 032-...) but stored as E.164 (+8210..., +8232...).
             found = or_(found, Ticket.caller_number.like(f"+82{digits[1:]}%"))
         return found, False
-    clauses = []
+    clauses, join = [], False
     for word in q.split()[:5]:
-        pattern = f"%{_escape_like(word)}%"
-        clauses.append(
-            or_(
-                Transcript.text.ilike(pattern, escape="\\"),
-                Ticket.summary.ilike(pattern, escape="\\"),
+        if not bigrams(word):
+            pattern = like_pattern(word)
+            heard = Transcript.text.ilike(pattern, escape="\\")
+            clauses.append(or_(heard, Ticket.summary.ilike(pattern, escape="\\")))
+            join = True
+            continue
+        heard = Ticket.recording_id.in_(
+            keys_containing(
+                transcript_entries, Transcript.recording_id, Transcript.text, word, ilike=True
             )
         )
-    return and_(*clauses), True
-
-
-def _escape_like(word: str) -> str:
-    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        typed = Ticket.id.in_(
+            keys_containing(summary_entries, Ticket.id, Ticket.summary, word, ilike=True)
+        )
+        clauses.append(or_(heard, typed))
+    return and_(*clauses), join
 
 
 def _filtered(query: AnySelect, f: InboxFilter, timezone: str, *, with_status: bool) -> AnySelect:

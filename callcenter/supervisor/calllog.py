@@ -14,11 +14,13 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, or_, select, union
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from callcenter.models import Call, CallEvent, Recording, Ticket, Transcript
+from callcenter.search.index import summary_entries, transcript_entries
+from callcenter.search.match import keys_containing
 from callcenter.supervisor.kpis import OUTCOMES, Period
 
 PAGE_SIZE = 50
@@ -120,7 +122,11 @@ def conditions(f: CallFilter, timezone: str) -> list[ColumnElement[bool]]:
 
 
 def search_condition(q: str) -> ColumnElement[bool]:
-    """A ticket number, a CallSid, the caller's last digits, or words of the transcript."""
+    """A ticket number, a CallSid, the caller's last digits, or words of the transcript.
+
+    Words are matched as one substring of a transcript or a typed summary (LIKE), read
+    through the search index.
+    """
     if TICKET_NUMBER.match(q):
         return Call.id.in_(select(Ticket.call_id).where(Ticket.number == q))
     if q.startswith("CA") and len(q) == 34:
@@ -129,14 +135,15 @@ def search_condition(q: str) -> ColumnElement[bool]:
     if digits and len(digits) >= 4 and not re.search(r"[^0-9\s+()-]", q):
         # Numbers are stored in E.164 (+8210...): match on the digits the caller's number ends with.
         return Call.from_number.like(f"%{digits[-8:]}")
-    pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    heard = (
-        select(Recording.call_id)
-        .join(Transcript, Transcript.recording_id == Recording.id)
-        .where(Transcript.text.like(pattern, escape="\\"))
+    heard = select(Recording.call_id).where(
+        Recording.id.in_(
+            keys_containing(transcript_entries, Transcript.recording_id, Transcript.text, q)
+        )
     )
-    typed = select(Ticket.call_id).where(Ticket.summary.like(pattern, escape="\\"))
-    return or_(Call.id.in_(heard), Call.id.in_(typed))
+    typed = select(Ticket.call_id).where(
+        Ticket.id.in_(keys_containing(summary_entries, Ticket.id, Ticket.summary, q))
+    )
+    return Call.id.in_(union(heard, typed))
 
 
 def _sort_key(sort: str) -> ColumnElement[Any]:

@@ -29,6 +29,7 @@ from callcenter.models import (
     Transcript,
     User,
 )
+from callcenter.search import index as search_index
 from callcenter.supervisor.demo_flow import CallPlan, plan_call
 from callcenter.supervisor.rollups import mark_stale
 from routing import reference
@@ -280,6 +281,18 @@ def _flush(session: Session, batch: _Batch, counts: DemoCounts) -> None:
         if rows:
             session.execute(insert(model.__table__), rows)  # type: ignore[arg-type]
             counts.rows[model.__tablename__] += len(rows)
+    # Core inserts pass no ORM flush, so the search index is written here.
+    conn = session.connection()
+    search_index.write(
+        conn,
+        search_index.transcript_entries,
+        {r["recording_id"]: r.get("text") or "" for r in batch.rows["transcripts"]},
+    )
+    search_index.write(
+        conn,
+        search_index.summary_entries,
+        {r["id"]: r["summary"] for r in batch.rows["tickets"] if r.get("summary") is not None},
+    )
 
 
 def _save_counters(session: Session, counters: dict[date, int], days: set[date]) -> None:

@@ -10,6 +10,7 @@ import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
+from itertools import islice
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,31 +18,34 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from callcenter.i18n import t
-from callcenter.models import Call, Recording, Ticket, Transcript
+from callcenter.models import Call, Ticket, Transcript
 from callcenter.supervisor.calllog import CallFilter, conditions
 from callcenter.supervisor.kpis import OUTCOMES
 from callcenter.supervisor.present import center_name, mask_caller, topic_name
+from callcenter.supervisor.sql import sort_key
 from routing import reference
 
 BOM = "\ufeff"
 BATCH = 2000
 
 
-def csv_lines(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
-    """The CSV text in pieces: the BOM and header first, then a piece per batch of rows."""
+def csv_lines(
+    header: Sequence[str], rows: Iterable[Sequence[Any]], batch: int = BATCH
+) -> Iterator[str]:
+    """The CSV text in pieces: the BOM and header first, then a piece per batch of rows.
+
+    None is written as an empty cell (the csv module's rule).
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
     yield BOM + buffer.getvalue()
-    buffer.seek(0)
-    buffer.truncate()
-    for n, row in enumerate(rows, 1):
-        writer.writerow(["" if v is None else v for v in row])
-        if n % BATCH == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    remaining = iter(rows)
+    while chunk := list(islice(remaining, batch)):
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerows(chunk)
+        yield buffer.getvalue()
 
 
 class _Names:
@@ -54,26 +58,28 @@ class _Names:
         self.outcomes = {o: t(f"sv.outcome.{o}") for o in OUTCOMES}
 
     def time(self, moment: datetime | None) -> str:
-        """Local time of day, or empty."""
-        return moment.astimezone(self.zone).strftime("%Y-%m-%d %H:%M:%S") if moment else ""
+        """Local date and time to the second (YYYY-MM-DD HH:MM:SS), or empty."""
+        # isoformat is several times cheaper than strftime, once per cell of 100,000 rows.
+        return moment.astimezone(self.zone).isoformat(" ", "seconds")[:19] if moment else ""
 
 
 def _streamed(session: Session, query: Any) -> Iterator[Any]:
     """Rows of ``query`` in batches; the session is closed when the stream ends.
 
-    The response is streamed after the request's own teardown has already removed its
-    session, so this one must give its connection back itself (PostgreSQL would otherwise
-    keep it idle in a transaction).
+    Core rows off the session's connection: no ORM result processing per row. The response
+    is streamed after the request's own teardown has already removed its session, so this
+    one must give its connection back itself (PostgreSQL would otherwise keep it idle in a
+    transaction).
     """
     try:
-        yield from session.execute(query)
+        yield from session.connection().execute(query.execution_options(yield_per=BATCH))
     finally:
         session.close()
 
 
 def call_rows(
     session: Session, f: CallFilter, timezone: str
-) -> tuple[list[str], Iterator[list[Any]]]:
+) -> tuple[list[str], Iterator[tuple[Any, ...]]]:
     """Header and rows of the calls export (one row per call, its first ticket beside it)."""
     header = [
         t(f"sv.csv.{name}")
@@ -96,62 +102,79 @@ def call_rows(
         )
     ]
 
-    def rows() -> Iterator[list[Any]]:
+    def rows() -> Iterator[tuple[Any, ...]]:
         names = _Names(timezone)
-        # Plain columns, not ORM objects: no identity map, no JSON decoding per row.
+        local, outcomes, centers, topics = names.time, names.outcomes, names.centers, names.topics
+        c, k = Call.__table__.c, Ticket.__table__.c
         query = (
             select(
-                Call.id,
-                Call.started_at,
-                Call.call_sid,
-                Call.from_number,
-                Call.region,
-                Call.region_source,
-                Call.language,
-                Call.menu_choice,
-                Call.duration_seconds,
-                Call.outcome,
-                Call.queue_wait_seconds,
-                Ticket.number,
-                Ticket.kind,
-                Ticket.status,
-                Ticket.center_code,
-                Ticket.topic_code,
+                c.id,
+                c.started_at,
+                c.call_sid,
+                c.from_number,
+                c.region,
+                c.region_source,
+                c.language,
+                c.menu_choice,
+                c.duration_seconds,
+                c.outcome,
+                c.queue_wait_seconds,
+                k.number,
+                k.kind,
+                k.status,
+                k.center_code,
+                k.topic_code,
             )
-            .outerjoin(Ticket, Ticket.call_id == Call.id)
+            .outerjoin(Ticket.__table__, k.call_id == c.id)
             .where(*conditions(f, timezone))
-            .order_by(Call.started_at.desc(), Call.id.desc(), Ticket.id)
-            .execution_options(yield_per=BATCH)
+            .order_by(c.started_at.desc(), c.id.desc(), k.id)
         )
         last_call = None
-        for row in _streamed(session, query):
-            if row.id == last_call:
+        for (
+            call_id,
+            started,
+            sid,
+            number,
+            region,
+            region_source,
+            language,
+            menu,
+            seconds,
+            outcome,
+            wait,
+            ticket,
+            kind,
+            status,
+            center,
+            topic,
+        ) in _streamed(session, query):
+            if call_id == last_call:
                 continue  # a second ticket of the same call: the first one stands for it
-            last_call = row.id
-            yield [
-                names.time(row.started_at),
-                row.call_sid,
-                mask_caller(row.from_number),
-                row.region,
-                row.region_source,
-                row.language,
-                row.menu_choice,
-                row.duration_seconds,
-                names.outcomes.get(row.outcome or "", row.outcome or ""),
-                row.queue_wait_seconds,
-                row.number or "",
-                row.kind or "",
-                row.status or "",
-                names.centers.get(row.center_code or "", ""),
-                names.topics.get(row.topic_code or "", ""),
-            ]
+            last_call = call_id
+            yield (
+                local(started),
+                sid,
+                mask_caller(number),
+                region,
+                region_source,
+                language,
+                menu,
+                seconds,
+                outcomes.get(outcome, outcome),
+                wait,
+                ticket,
+                kind,
+                status,
+                centers.get(center, ""),
+                topics.get(topic, ""),
+            )
 
     return header, rows()
 
 
 def ticket_rows(
     session: Session, f: CallFilter, timezone: str
-) -> tuple[list[str], Iterator[list[Any]]]:
+) -> tuple[list[str], Iterator[tuple[Any, ...]]]:
     """Header and rows of the tickets export: tickets of the filtered calls, newest first."""
     header = [
         t(f"sv.csv.{name}")
@@ -174,51 +197,69 @@ def ticket_rows(
         )
     ]
 
-    def rows() -> Iterator[list[Any]]:
+    def rows() -> Iterator[tuple[Any, ...]]:
         names = _Names(timezone)
+        local, centers, topics = names.time, names.centers, names.topics
+        k, c, r = Ticket.__table__.c, Call.__table__.c, Transcript.__table__.c
         query = (
             select(
-                Ticket.number,
-                Ticket.created_at,
-                Ticket.kind,
-                Ticket.status,
-                Ticket.caller_number,
-                Ticket.region,
-                Ticket.center_code,
-                Ticket.topic_code,
-                Ticket.routed_at,
-                Ticket.first_response_at,
-                Ticket.resolved_at,
-                Ticket.follow_up_on,
-                Ticket.follow_up_done_at,
-                Ticket.closed_at,
-                Ticket.summary,
-                Transcript.text,
+                k.number,
+                k.created_at,
+                k.kind,
+                k.status,
+                k.caller_number,
+                k.region,
+                k.center_code,
+                k.topic_code,
+                k.routed_at,
+                k.first_response_at,
+                k.resolved_at,
+                k.follow_up_on,
+                k.follow_up_done_at,
+                k.closed_at,
+                k.summary,
+                r.text,
             )
-            .join(Call, Call.id == Ticket.call_id)
-            .outerjoin(Recording, Recording.id == Ticket.recording_id)
-            .outerjoin(Transcript, Transcript.recording_id == Recording.id)
+            .join(Call.__table__, c.id == k.call_id)
+            # A transcript hangs off its recording: joined by the recording id directly.
+            .outerjoin(Transcript.__table__, r.recording_id == k.recording_id)
             .where(*conditions(f, timezone))
-            .order_by(Ticket.created_at.desc(), Ticket.id.desc())
-            .execution_options(yield_per=BATCH)
+            .order_by(sort_key(k.created_at).desc(), k.id.desc())
         )
-        for row in _streamed(session, query):
-            yield [
-                row.number,
-                names.time(row.created_at),
-                row.kind,
-                row.status,
-                mask_caller(row.caller_number),
-                row.region,
-                names.centers.get(row.center_code or "", ""),
-                names.topics.get(row.topic_code or "", ""),
-                names.time(row.routed_at),
-                names.time(row.first_response_at),
-                names.time(row.resolved_at),
-                row.follow_up_on.isoformat() if row.follow_up_on else "",
-                names.time(row.follow_up_done_at),
-                names.time(row.closed_at),
-                row.summary or row.text or "",
-            ]
+        for (
+            number,
+            created,
+            kind,
+            status,
+            caller,
+            region,
+            center,
+            topic,
+            routed,
+            responded,
+            resolved,
+            follow_up_on,
+            followed_up,
+            closed,
+            summary,
+            heard,
+        ) in _streamed(session, query):
+            yield (
+                number,
+                local(created),
+                kind,
+                status,
+                mask_caller(caller),
+                region,
+                centers.get(center, ""),
+                topics.get(topic, ""),
+                local(routed),
+                local(responded),
+                local(resolved),
+                follow_up_on,  # a date: written as YYYY-MM-DD
+                local(followed_up),
+                local(closed),
+                summary or heard,
+            )
 
     return header, rows()

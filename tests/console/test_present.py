@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import phonenumbers
 import pytest
 
@@ -35,6 +37,14 @@ def test_fast_korean_format_agrees_with_phonenumbers(number):
     assert national_format(number) == expected
 
 
+@pytest.mark.parametrize("number", NUMBERS)
+def test_mask_hides_all_but_the_last_four_digits_of_the_national_format(number):
+    shown = phonenumbers.format_number(
+        phonenumbers.parse(number, "KR"), phonenumbers.PhoneNumberFormat.NATIONAL
+    )
+    assert mask_number(number) == re.sub(r"[0-9]", "•", shown[:-4]) + shown[-4:]
+
+
 @pytest.mark.parametrize(
     ("number", "masked"),
     [
@@ -43,6 +53,7 @@ def test_fast_korean_format_agrees_with_phonenumbers(number):
         ("Anonymous", "Anonymous"),
         ("", ""),
         ("+82325551234", "•••-•••-1234"),
+        ("+827012345678", "•••-••••-5678"),
     ],
 )
 def test_mask_keeps_only_the_last_four_digits(number, masked):

@@ -319,3 +319,64 @@ def test_dashboard_counts_callbacks_returned_when_the_caller_was_reached(app, ca
     # Two of three returned (66.7 %), one within the hour; (25 + 90) / 2 = 57.5 min on average.
     assert "회신 66.7% (1시간 내 1건)" in page
     assert "57분 30초" in page
+
+
+def test_csv_exports_write_every_column(app, calls):
+    """Full rows: local times, masks, labels, empty cells; a call's first ticket stands for it."""
+    with app.app_context():
+        first = db.session.get(Call, calls["ticket"])
+        assert first is not None
+        db.session.add(
+            Ticket(
+                number="1379-20260302-0002",
+                call_id=first.id,
+                kind="callback",
+                status="follow_up_done",
+                caller_number=first.from_number,
+                region="인천",
+                center_code="INCHEON",
+                topic_code="casting",
+                summary="주물 기공 문의, 다시 전화 요청",
+                created_at=START + timedelta(seconds=90),
+                routed_at=START + timedelta(seconds=95),
+                first_response_at=START + timedelta(hours=1),
+                resolved_at=START + timedelta(days=1),
+                follow_up_on=date(2026, 3, 16),
+                follow_up_done_at=START + timedelta(days=14, hours=2),
+            )
+        )
+        db.session.commit()
+        db.session.remove()
+    client = signed_in_client(app, "boss", "supervisor", None)
+
+    def table(path: str) -> list[list[str]]:
+        return list(csv.reader(io.StringIO(client.get(path).data.decode("utf-8-sig"))))
+
+    assert table("/supervisor/export/calls.csv")[1:] == [
+        ["2026-03-02 10:09:00", "CA" + "3" * 32, "Anonymous", "", "unknown", "ko", "", "12"]
+        + ["메뉴에서 끊음", "", "", "", "", "", ""],
+        ["2026-03-02 10:05:00", "CA" + "2" * 32, "•••-•••-0000", "경기", "area_code", "ko", "0"]
+        + ["100", "대기 중 포기", "75", "", "", "", "", ""],
+        ["2026-03-02 10:00:00", "CA" + "1" * 32, "•••-••••-5678", "인천", "ivr_digit", "ko", "1"]
+        + ["95", "접수", "", "1379-20260302-0001", "problem", "routed"]
+        + ["뿌리기술연구소(인천)", "금형"],
+    ]
+    assert table("/supervisor/export/tickets.csv")[1:] == [
+        ["1379-20260302-0002", "2026-03-02 10:01:30", "callback", "follow_up_done"]
+        + ["•••-••••-5678", "인천", "뿌리기술연구소(인천)", "주조", "2026-03-02 10:01:35"]
+        + ["2026-03-02 11:00:00", "2026-03-03 10:00:00", "2026-03-16", "2026-03-16 12:00:00"]
+        + ["", "주물 기공 문의, 다시 전화 요청"],
+        ["1379-20260302-0001", "2026-03-02 10:01:20", "problem", "routed", "•••-••••-5678", ""]
+        + ["뿌리기술연구소(인천)", "금형", "", "", "", "", "", ""]
+        + ["금형 캐비티가 빨리 마모됩니다."],
+    ]
+
+
+def test_csv_lines_stream_a_piece_per_batch():
+    from callcenter.supervisor.exports import csv_lines
+
+    rows = [("금형", 1, None), ("도금, 용접", 2, date(2026, 3, 2))] * 3
+    pieces = list(csv_lines(["a", "b", "c"], iter(rows), batch=4))
+    assert len(pieces) == 3  # BOM and header, then 4 rows, then 2
+    assert pieces[0] == "\ufeffa,b,c\r\n"
+    assert "".join(pieces[1:]) == '금형,1,\r\n"도금, 용접",2,2026-03-02\r\n' * 3

@@ -17,8 +17,9 @@ from sqlalchemy import select
 
 from callcenter.db import db
 from callcenter.jobs import get_queue
-from callcenter.models import Ticket
+from callcenter.models import Call, Ticket
 from callcenter.simulator import Caller, Input, TwilioSimulator
+from callcenter.supervisor.calllog import search_condition
 from routing.centers import choose_center
 from routing.location import region_from_number
 from routing.reference import topics
@@ -99,6 +100,13 @@ def test_called_in_problem_becomes_a_transcribed_ticket(
         assert gyeongnam.lat is not None and gyeongnam.lon is not None
         nearest = choose_center("welding", gyeongnam.lat, gyeongnam.lon).center.code
         assert routed.center_code == nearest
+        # The worker's transcript is in the search index: the call log finds it by those words.
+        said = [w for w in expected if w in transcript["text"]]
+        assert said, transcript["text"]
+        for word in said:
+            assert set(db.session.scalars(select(Call.id).where(search_condition(word)))) == {
+                routed.call_id
+            }, word
         db.session.remove()
 
 
