@@ -44,8 +44,7 @@ def build_dashboard(session: Session, period: Period, today: date) -> Dashboard:
     """All KPIs of the period: fresh days from the rollups, every other day live."""
     tally = Tally(period)
     fresh = rollup_reads.fresh_days(session, period, today)
-    if fresh:
-        rollup_reads.add_rollups(tally, session, rollups.runs(fresh), today)
+    rollup_reads.add_rollups(tally, session, period, fresh, today)
     live = [day for day in period.days() if day not in fresh]
     if live:
         pieces = [Period(a, b, period.timezone) for a, b in rollups.runs(live)]

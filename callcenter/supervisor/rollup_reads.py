@@ -1,12 +1,16 @@
 """Reading the KPI rollups: which days of a period are fresh, and their summed figures.
 
-Whole calendar months of fresh days are read from the month tables (12 rows per center and
-topic for a year instead of 365); the other fresh days from the day tables.
+Ticket and follow-up figures of every whole calendar month in the period come from the
+month tables (12 rows per center and topic for a year instead of 365). A month row always
+equals the sum of its day rows — both are rewritten in the transaction that builds a day —
+so a month with a few stale days is read as the month minus those days' (old) rows, and
+the stale days are then added live like any other: one changed ticket in a month does not
+cost the month its month row.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -27,7 +31,7 @@ from callcenter.models.kpi import (
     kpi_ticket_months,
 )
 from callcenter.supervisor.kpis import Period, Tally
-from callcenter.supervisor.rollups import Runs, month_end, settled_until
+from callcenter.supervisor.rollups import Runs, month_end, runs, settled_until
 
 
 def fresh_days(session: Session, period: Period, today: date) -> set[date]:
@@ -46,28 +50,50 @@ def fresh_days(session: Session, period: Period, today: date) -> set[date]:
     )
 
 
-def split_months(day_runs: Runs) -> tuple[list[date], list[tuple[date, date]]]:
-    """Whole calendar months inside the runs (their first days), and the days left over."""
-    months: list[date] = []
-    rest: list[tuple[date, date]] = []
-    for first, last in day_runs:
-        day = first
-        while day <= last:
-            end = month_end(day.replace(day=1))
-            if day.day == 1 and end <= last:
-                months.append(day)
-            else:
-                rest.append((day, min(end, last)))
-            day = min(end, last) + timedelta(days=1)
-    return months, rest
+def whole_months(period: Period) -> list[date]:
+    """First days of the calendar months that lie wholly inside the period."""
+    months = []
+    first = period.start if period.start.day == 1 else month_end(period.start) + timedelta(1)
+    while month_end(first) <= period.end:
+        months.append(first)
+        first = month_end(first) + timedelta(days=1)
+    return months
 
 
 def _in_runs(column: Any, day_runs: Runs) -> ColumnElement[bool]:
     return or_(*(column.between(first, last) for first, last in day_runs))
 
 
-def add_rollups(tally: Tally, session: Session, day_runs: Runs, today: date) -> None:
-    """Add the summed figures of these runs of fresh (hence settled) days into ``tally``."""
+def add_rollups(
+    tally: Tally, session: Session, period: Period, fresh: set[date], today: date
+) -> None:
+    """Add the summed figures of the period's fresh days into ``tally``.
+
+    Every other day of the period must be added live by the caller.
+    """
+    fresh_runs = runs(fresh)
+    if fresh_runs:
+        _add_calls(tally, session, fresh_runs)
+        recordings = kpi_recording_days.c
+        tally.add_recordings(
+            session.execute(
+                select(*(func.sum(recordings[n]) for n in RECORDING_FIGURES)).where(
+                    _in_runs(recordings.day, fresh_runs)
+                )
+            ).one()
+        )
+    months = whole_months(period)
+    in_months = {m + timedelta(days=i) for m in months for i in range(month_end(m).day)}
+    # Days of those months summed in their month rows but not fresh now: taken out again.
+    # (Days after the last settled one were never summed.)
+    cutoff = settled_until(today)
+    taken_out = runs(d for d in in_months if d not in fresh and d <= cutoff)
+    rest = runs(fresh - in_months)
+    _add_tickets(tally, session, months, taken_out, rest)
+    _add_follow_ups(tally, session, months, taken_out, rest, today)
+
+
+def _add_calls(tally: Tally, session: Session, day_runs: Runs) -> None:
     calls = kpi_call_hours.c
     in_days = _in_runs(calls.day, day_runs)
     call_sums = [func.sum(calls[name]) for name in CALL_FIGURES]
@@ -78,25 +104,21 @@ def add_rollups(tally: Tally, session: Session, day_runs: Runs, today: date) -> 
     ):
         tally.add_hour_of_day(hour, int(count or 0))
 
-    months, rest = split_months(day_runs)
-    _add_tickets(tally, session, months, rest)
-    _add_follow_ups(tally, session, months, rest, today)
 
-    recordings = kpi_recording_days.c
-    tally.add_recordings(
-        session.execute(
-            select(*(func.sum(recordings[n]) for n in RECORDING_FIGURES)).where(
-                _in_runs(recordings.day, day_runs)
-            )
-        ).one()
-    )
+def _negated(row: Iterable[float | None]) -> list[float]:
+    return [-(value or 0) for value in row]
 
 
-def _add_tickets(tally: Tally, session: Session, months: Sequence[date], rest: Runs) -> None:
-    for table, where in (
-        (kpi_ticket_months, kpi_ticket_months.c.month.in_(months) if months else None),
-        (kpi_ticket_days, _in_runs(kpi_ticket_days.c.day, rest) if rest else None),
-    ):
+def _add_tickets(
+    tally: Tally, session: Session, months: Sequence[date], taken_out: Runs, rest: Runs
+) -> None:
+    month, day = kpi_ticket_months.c, kpi_ticket_days.c
+    parts = [
+        (kpi_ticket_months, month.month.in_(months) if months else None, 1),
+        (kpi_ticket_days, _in_runs(day.day, taken_out) if taken_out else None, -1),
+        (kpi_ticket_days, _in_runs(day.day, rest) if rest else None, 1),
+    ]
+    for table, where, sign in parts:
         if where is None:
             continue
         c = table.c
@@ -105,34 +127,45 @@ def _add_tickets(tally: Tally, session: Session, months: Sequence[date], rest: R
             .where(where)
             .group_by(c.center_code, c.topic_code)
         ):
-            tally.add_tickets(row[0] or None, row[1] or None, row[2:])
+            figures = row[2:] if sign > 0 else _negated(row[2:])
+            tally.add_tickets(row[0] or None, row[1] or None, figures)
 
 
 def _add_follow_ups(
-    tally: Tally, session: Session, months: Sequence[date], rest: Runs, today: date
+    tally: Tally,
+    session: Session,
+    months: Sequence[date],
+    taken_out: Runs,
+    rest: Runs,
+    today: date,
 ) -> None:
-    if months:
-        # Whole settled months lie before today: every check in them is due, and overdue
-        # unless done.
-        c = kpi_follow_up_months.c
+    # Summed days all lie before today: every check in them is due, and overdue unless done.
+    month, day = kpi_follow_up_months.c, kpi_follow_up_days.c
+    for table, where, sign in (
+        (kpi_follow_up_months, month.month.in_(months) if months else None, 1),
+        (kpi_follow_up_days, _in_runs(day.day, taken_out) if taken_out else None, -1),
+    ):
+        if where is None:
+            continue
+        c = table.c
         for center, topic, n, done in session.execute(
             select(c.center_code, c.topic_code, func.sum(c.follow_ups), func.sum(c.follow_ups_done))
-            .where(c.month.in_(months))
+            .where(where)
             .group_by(c.center_code, c.topic_code)
         ):
-            tally.add_follow_ups(center or None, topic or None, n, done, (n or 0) - (done or 0))
+            n, done = sign * int(n or 0), sign * int(done or 0)
+            tally.add_follow_ups(center or None, topic or None, n, done, n - done)
     if rest:
-        d = kpi_follow_up_days.c
-        due = d.day <= today
+        due = day.day <= today
         for center, topic, n_due, n_done, n_overdue in session.execute(
             select(
-                d.center_code,
-                d.topic_code,
-                func.sum(case((due, d.follow_ups), else_=0)),
-                func.sum(case((due, d.follow_ups_done), else_=0)),
-                func.sum(case((d.day < today, d.follow_ups - d.follow_ups_done), else_=0)),
+                day.center_code,
+                day.topic_code,
+                func.sum(case((due, day.follow_ups), else_=0)),
+                func.sum(case((due, day.follow_ups_done), else_=0)),
+                func.sum(case((day.day < today, day.follow_ups - day.follow_ups_done), else_=0)),
             )
-            .where(_in_runs(d.day, rest))
-            .group_by(d.center_code, d.topic_code)
+            .where(_in_runs(day.day, rest))
+            .group_by(day.center_code, day.topic_code)
         ):
             tally.add_follow_ups(center or None, topic or None, n_due, n_done, n_overdue)

@@ -129,11 +129,14 @@ def test_a_change_to_a_settled_day_is_computed_live_until_summed_again(app, hist
         assert_live(again)
 
 
-def test_whole_months_are_read_from_the_month_tables():
-    runs = [(date(2026, 1, 15), date(2026, 3, 31)), (date(2026, 5, 1), date(2026, 5, 2))]
-    months, rest = rollup_reads.split_months(runs)
-    assert months == [date(2026, 2, 1), date(2026, 3, 1)]
-    assert rest == [(date(2026, 1, 15), date(2026, 1, 31)), (date(2026, 5, 1), date(2026, 5, 2))]
+def test_whole_months_inside_the_period():
+    period = Period(date(2026, 1, 15), date(2026, 4, 30), TZ)
+    assert rollup_reads.whole_months(period) == [
+        date(2026, 2, 1),
+        date(2026, 3, 1),
+        date(2026, 4, 1),
+    ]
+    assert rollup_reads.whole_months(Period(date(2026, 2, 2), date(2026, 3, 30), TZ)) == []
 
 
 def test_a_change_made_during_a_build_keeps_the_day_stale(app, history, monkeypatch):
@@ -192,3 +195,14 @@ def test_worker_sweep_sums_recent_days_first_in_slices(app, history):
     # Most recent first: the day before yesterday (real time) down, one slice at a time.
     today = datetime.now(UTC).date()
     assert max(summed) >= today - timedelta(days=3)
+
+
+def test_a_month_summed_in_part_adds_up(app, history):
+    """The sweep sums recent days first: a month with some days summed is still exact."""
+    with app.app_context():
+        session = db.session()
+        assert rollups.refresh(session, TZ, TODAY, limit=20) == 20  # 30 March back to 11 March
+        assert fresh(date(2026, 3, 11)) and not fresh(date(2026, 3, 10))
+        board = build_dashboard(session, Period(date(2026, 1, 1), TODAY, TZ), TODAY)
+        assert board.rollup_days == 20
+        assert_live(board)
