@@ -26,6 +26,11 @@ def admin_routes(app, user_id: int) -> list[tuple[str, str]]:
     return routes
 
 
+def typed(password: str) -> dict[str, str]:
+    """The password form with ``password`` typed twice."""
+    return {"password_mode": "type", "password": password, "password2": password}
+
+
 @pytest.fixture
 def admin(app):
     """A signed-in administrator's client."""
@@ -62,7 +67,7 @@ def test_supervisors_may_look_but_not_change(app):
     assert "/admin/users/new" not in page and "시스템 관리자만" in page
     detail = boss.get(f"/admin/users/{target.id}").get_data(as_text=True)
     assert "뿌리기술연구소(인천)" in detail
-    assert "<form method=\"post\" action=\"/admin/users" not in detail
+    assert '<form method="post" action="/admin/users' not in detail
     assert boss.get("/admin/users/new").status_code == 403
     data = {
         "role": "admin",
@@ -161,9 +166,7 @@ NEW = {
         ({"password2": "a-good-password-2"}, "password2", "두 번 입력한 비밀번호가 서로 다릅니다."),
     ],
 )
-def test_create_refuses_bad_input_in_korean_next_to_the_field(
-    app, admin, changes, field, message
-):
+def test_create_refuses_bad_input_in_korean_next_to_the_field(app, admin, changes, field, message):
     response = post(admin, "/admin/users/new", {**NEW, **changes})
     assert response.status_code == 400
     html = response.get_data(as_text=True)
@@ -228,7 +231,7 @@ def test_password_reset_ends_the_users_session(app, admin):
     kim = app.test_client()
     sign_in(kim, "kim")
     assert kim.get("/console/").status_code == 200
-    data = {"password_mode": "type", "password": "brand-new-pass-1", "password2": "brand-new-pass-1"}
+    data = typed("brand-new-pass-1")
     response = post(admin, f"/admin/users/{target.id}/password", data)
     assert response.status_code == 302
     signed_out = kim.get("/console/")
@@ -266,7 +269,7 @@ def test_password_reset_errors_are_shown_by_the_field(app, admin):
 
 def test_an_admin_resetting_their_own_password_stays_signed_in(app, admin):
     root = user_row(app, "root")
-    data = {"password_mode": "type", "password": "my-new-password-1", "password2": "my-new-password-1"}
+    data = typed("my-new-password-1")
     assert post(admin, f"/admin/users/{root.id}/password", data).status_code == 302
     assert admin.get("/admin/users").status_code == 200
     assert sign_in(app.test_client(), "root", "my-new-password-1").status_code == 302
