@@ -131,17 +131,6 @@ def new_user_errors(
     return [e for e in errors if e is not None]
 
 
-def validate_new_user(
-    session: Session, username: str, role: str, center_code: str | None, password: str
-) -> None:
-    """Raise the first UserError if these do not make a valid new account."""
-    errors = new_user_errors(
-        session, username=username, role=role, center_code=center_code, password=password
-    )
-    if errors:
-        raise errors[0]
-
-
 def create_user(
     session: Session,
     *,
