@@ -65,6 +65,10 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(supervisor_bp)
 
+    from callcenter.admin import bp as admin_bp
+
+    app.register_blueprint(admin_bp)
+
 
 def register_commands(app: Flask) -> None:
     """`flask` commands: db, seed, worker, serve, tickets, ..."""

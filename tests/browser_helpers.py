@@ -59,3 +59,12 @@ def screenshot(page: Any, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def sign_in_page(page: Any, base_url: str, username: str, password: str) -> None:
+    """Sign in through the real form (Enter in the password field)."""
+    page.goto(f"{base_url}/auth/login")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    with page.expect_navigation():
+        page.press("#password", "Enter")  # the page has other submit buttons (language)

@@ -43,6 +43,7 @@ NAV_ITEMS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("supervisor.calls", "nav.calls", ("supervisor", "admin")),
     ("supervisor.dashboard", "nav.dashboard", ("supervisor", "admin")),
     ("supervisor.audit", "nav.audit", ("supervisor", "admin")),
+    ("admin.users", "nav.users", ("admin",)),
 )
 
 login_manager = LoginManager()
@@ -119,7 +120,8 @@ def _nav_items() -> list[dict[str, Any]]:
                     "label": i18n.t(msg_id),
                     # Ticket pages belong to the inbox section.
                     "active": request.endpoint == endpoint
-                    or (endpoint == "console.inbox" and request.blueprint == "console"),
+                    or (endpoint == "console.inbox" and request.blueprint == "console")
+                    or (endpoint == "admin.users" and request.blueprint == "admin"),
                 }
             )
     return items

@@ -62,5 +62,61 @@ register_messages(
             "ko": "요청이 너무 많습니다. 잠시 후 다시 시도하세요.",
             "en": "Too many requests. Please try again later.",
         },
+        # Why an account cannot be created or changed (UserError); the CLI prints the English.
+        "user.error.username_format": {
+            "ko": "아이디는 영문자, 숫자, 마침표(.), 밑줄(_)로 {max}자 이내로 입력하세요.",
+            "en": "letters, digits, '.' and '_' only, up to {max} characters",
+        },
+        "user.error.username_taken": {
+            "ko": "이미 있는 아이디입니다: {username} (대소문자는 구별하지 않습니다).",
+            "en": "{username!r} already exists (letter case does not count)",
+        },
+        "user.error.display_name": {
+            "ko": "이름은 {max}자 이내로, 줄바꿈 없이 입력하세요.",
+            "en": "up to {max} characters, on one line",
+        },
+        "user.error.role": {
+            "ko": "역할을 선택하세요.",
+            "en": "expected one of {roles}",
+        },
+        "user.error.center_required": {
+            "ko": "상담원은 소속 센터가 있어야 합니다.",
+            "en": "an operator belongs to a center",
+        },
+        "user.error.center_unknown": {
+            "ko": "없는 센터입니다: {code}",
+            "en": "unknown center code {code!r}",
+        },
+        "user.error.language": {"ko": "언어를 선택하세요.", "en": "expected ko or en"},
+        "user.error.password_short": {
+            "ko": "비밀번호는 {min}자 이상이어야 합니다.",
+            "en": "at least {min} characters",
+        },
+        "user.error.password_long": {
+            "ko": "비밀번호는 {max}자 이내여야 합니다.",
+            "en": "at most {max} characters",
+        },
+        "user.error.password_mismatch": {
+            "ko": "두 번 입력한 비밀번호가 서로 다릅니다.",
+            "en": "the two passwords differ",
+        },
+        "user.error.password_mode": {
+            "ko": "비밀번호를 직접 입력할지 자동으로 만들지 고르세요.",
+            "en": "choose to type a password or generate one",
+        },
+        "user.error.self_deactivate": {
+            "ko": "자기 계정은 비활성화할 수 없습니다.",
+            "en": "you cannot deactivate your own account",
+        },
+        "user.error.self_demote": {
+            "ko": "자기 계정의 시스템 관리자 권한은 내려놓을 수 없습니다. "
+            "다른 관리자에게 요청하세요.",
+            "en": "you cannot take the administrator role from yourself; ask another admin",
+        },
+        "user.error.last_admin": {
+            "ko": "활성 시스템 관리자가 이 계정 하나뿐이라 비활성화하거나 역할을 바꿀 수 없습니다. "
+            "먼저 다른 관리자를 만드세요.",
+            "en": "this is the only active administrator; create another one first",
+        },
     }
 )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
+from typing import Any
 
 from flask import Flask, current_app
 from redis.exceptions import RedisError
@@ -12,15 +14,38 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from callcenter.i18n import LANGUAGES, t
 from callcenter.models import ROLES, Center, User, utcnow
 from callcenter.redis_conn import get_redis
 from callcenter.services.audit import audit
 
 MIN_PASSWORD_LENGTH = 10
+# scrypt reads the whole password; a cap keeps one request from costing much.
+MAX_PASSWORD_LENGTH = 200
+USERNAME_MAX = 60
+DISPLAY_NAME_MAX = 80
+USERNAME_RE = re.compile(r"[A-Za-z0-9._]+")
 
 
 class UserError(ValueError):
-    """A user cannot be created or changed as asked; the message says why."""
+    """A user cannot be created or changed as asked: the field, a message id and its values.
+
+    The web shows ``message()`` in the page's language next to ``field``; ``str()`` is the
+    English text prefixed by the field, for the command line and logs.
+    """
+
+    def __init__(self, field: str, msg_id: str, **values: Any) -> None:
+        super().__init__(field, msg_id)
+        self.field = field
+        self.msg_id = msg_id
+        self.values = values
+
+    def message(self, lang: str | None = None) -> str:
+        """The reason in ``lang`` (default: the current language)."""
+        return t(self.msg_id, lang, **self.values)
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message('en')}"
 
 
 def hash_password(password: str) -> str:
@@ -44,29 +69,66 @@ def load_user_by_token(session: Session, token: str) -> User | None:
     return user
 
 
-def validate_new_user(
-    session: Session, username: str, role: str, center_code: str | None, password: str
-) -> None:
-    """Raise UserError unless these make a valid new account."""
-    if (
-        not username
-        or len(username) > 60
-        or not username.replace("_", "").replace(".", "").isalnum()
-    ):
-        raise UserError("username: letters, digits, '.' and '_' only, up to 60 characters")
-    if role not in ROLES:
-        raise UserError(f"role: expected one of {', '.join(ROLES)}")
-    if role == "operator" and not center_code:
-        raise UserError("center: an operator belongs to a center")
-    if center_code and session.get(Center, center_code) is None:
-        raise UserError(f"center: unknown center code {center_code!r}")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"password: at least {MIN_PASSWORD_LENGTH} characters")
-    taken = session.scalar(
+def username_error(session: Session, username: str) -> UserError | None:
+    """Why ``username`` cannot be a new sign-in name (format, or taken in any letter case)."""
+    if not username or len(username) > USERNAME_MAX or not USERNAME_RE.fullmatch(username):
+        return UserError("username", "user.error.username_format", max=USERNAME_MAX)
+    query = (
         select(func.count()).select_from(User).where(func.lower(User.username) == username.lower())
     )
-    if taken:
-        raise UserError(f"username: {username!r} already exists")
+    if session.scalar(query):
+        return UserError("username", "user.error.username_taken", username=username)
+    return None
+
+
+def profile_errors(
+    session: Session, *, role: str, center_code: str | None, display_name: str, language: str
+) -> list[UserError]:
+    """What is wrong with a role, center, display name and language (empty when valid)."""
+    errors = []
+    if len(display_name) > DISPLAY_NAME_MAX or not display_name.isprintable():
+        errors.append(UserError("display_name", "user.error.display_name", max=DISPLAY_NAME_MAX))
+    if role not in ROLES:
+        errors.append(UserError("role", "user.error.role", roles=", ".join(ROLES)))
+    if role == "operator" and not center_code:
+        errors.append(UserError("center", "user.error.center_required"))
+    elif center_code and session.get(Center, center_code) is None:
+        errors.append(UserError("center", "user.error.center_unknown", code=center_code))
+    if language not in LANGUAGES:
+        errors.append(UserError("language", "user.error.language"))
+    return errors
+
+
+def password_error(password: str) -> UserError | None:
+    """Why ``password`` cannot be used, if it cannot."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return UserError("password", "user.error.password_short", min=MIN_PASSWORD_LENGTH)
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return UserError("password", "user.error.password_long", max=MAX_PASSWORD_LENGTH)
+    return None
+
+
+def new_user_errors(
+    session: Session,
+    *,
+    username: str,
+    role: str,
+    center_code: str | None,
+    password: str,
+    display_name: str = "",
+    language: str = "ko",
+) -> list[UserError]:
+    """Every reason these do not make a valid new account, in form order (empty when valid)."""
+    errors = [username_error(session, username)]
+    errors += profile_errors(
+        session,
+        role=role,
+        center_code=center_code,
+        display_name=display_name,
+        language=language,
+    )
+    errors.append(password_error(password))
+    return [e for e in errors if e is not None]
 
 
 def create_user(
@@ -80,7 +142,17 @@ def create_user(
     language: str = "ko",
 ) -> User:
     """Validate and add a user with a hashed password (flushes; the caller commits)."""
-    validate_new_user(session, username, role, center_code, password)
+    errors = new_user_errors(
+        session,
+        username=username,
+        role=role,
+        center_code=center_code,
+        password=password,
+        display_name=display_name,
+        language=language,
+    )
+    if errors:
+        raise errors[0]
     user = User(
         username=username,
         display_name=display_name or username,
@@ -98,8 +170,9 @@ def create_user(
 
 def set_password(user: User, password: str) -> None:
     """Replace a user's password; ends the user's open sessions and any lockout."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"password: at least {MIN_PASSWORD_LENGTH} characters")
+    error = password_error(password)
+    if error is not None:
+        raise error
     user.password_hash = hash_password(password)
     user.failed_logins = 0
     user.locked_until = None
@@ -145,6 +218,7 @@ def check_sign_in(
         return SignInResult(None, "inactive")
     user.failed_logins = 0
     user.locked_until = None
+    user.last_login_at = now
     audit(session, "auth.login", user=user, ip=ip)
     return SignInResult(user, "ok")
 

@@ -8,9 +8,16 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
-from callcenter.auth.security import UserError, create_user, set_password
+from callcenter.auth.accounts import (
+    create_account,
+    is_locked,
+    reset_password,
+    set_active,
+    unlock_account,
+)
+from callcenter.auth.security import UserError
 from callcenter.db import db
-from callcenter.models import ROLES, User, utcnow
+from callcenter.models import ROLES, User
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -54,8 +61,10 @@ def create_command(
     center = center_code.strip().upper() if center_code else None
     password = _read_password(password_stdin)
     try:
-        user = create_user(
+        user = create_account(
             db.session(),
+            actor=None,
+            ip=None,
             username=username.strip(),
             role=role,
             password=password,
@@ -77,10 +86,9 @@ def list_command() -> None:
     users = db.session.scalars(select(User).order_by(User.username)).all()
     if not users:
         click.echo("사용자가 없습니다 (no users).")
-    now = utcnow()
     for u in users:
         state = "active" if u.active else "inactive"
-        if u.locked_until is not None and u.locked_until > now:
+        if is_locked(u):
             state = "locked"
         click.echo(f"{u.username:<20} {u.role:<10} {u.center_code or '-':<10} {state}")
 
@@ -93,8 +101,9 @@ def set_password_command(username: str, password_stdin: bool) -> None:
     """Set a new password (ends the user's sessions and any lockout)."""
     user = _find(username)
     try:
-        set_password(user, _read_password(password_stdin))
+        reset_password(db.session(), user, _read_password(password_stdin), actor=None, ip=None)
     except UserError as exc:
+        db.session.rollback()
         raise click.ClickException(str(exc)) from None
     db.session.commit()
     click.echo(f"password changed for {user.username}")
@@ -106,8 +115,7 @@ def set_password_command(username: str, password_stdin: bool) -> None:
 def unlock_command(username: str) -> None:
     """Lift a sign-in lockout."""
     user = _find(username)
-    user.locked_until = None
-    user.failed_logins = 0
+    unlock_account(db.session(), user, actor=None, ip=None)
     db.session.commit()
     click.echo(f"unlocked {user.username}")
 
@@ -118,6 +126,21 @@ def unlock_command(username: str) -> None:
 def deactivate_command(username: str) -> None:
     """Stop a user signing in (ends their sessions); history keeps their name."""
     user = _find(username)
-    user.active = False
+    try:
+        set_active(db.session(), user, False, actor=None, ip=None)
+    except UserError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
     db.session.commit()
     click.echo(f"deactivated {user.username}")
+
+
+@users_group.command("reactivate")
+@click.argument("username")
+@with_appcontext
+def reactivate_command(username: str) -> None:
+    """Let a deactivated user sign in again (their old sessions stay ended)."""
+    user = _find(username)
+    set_active(db.session(), user, True, actor=None, ip=None)
+    db.session.commit()
+    click.echo(f"reactivated {user.username}")

@@ -30,6 +30,10 @@ class User(Base):
     locked_until: Mapped[datetime | None]
     language: Mapped[str] = mapped_column(String(5), default="ko")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+    # Bumped when an account is deactivated or reactivated: part of the session fingerprint,
+    # so reactivation does not bring back the sessions that deactivation ended.
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0)
 
     # Flask-Login's user interface (no schema change).
     is_anonymous = False
@@ -49,7 +53,8 @@ class User(Base):
 
         The fingerprint is a digest of the hash (the session cookie is signed, not secret).
         """
-        digest = hashlib.sha256(f"{self.password_hash}|{self.active}".encode()).hexdigest()
+        fingerprint = f"{self.password_hash}|{self.active}|{self.session_epoch or 0}"
+        digest = hashlib.sha256(fingerprint.encode()).hexdigest()
         return f"{self.id}:{digest[:16]}"
 
 

@@ -130,9 +130,9 @@ def audit_log() -> ResponseReturnValue:
 
 
 def _targets(entries: list[AuditLog]) -> dict[tuple[str, int], tuple[str, str]]:
-    """(target type, id) → (label, supervisor link) for recordings and tickets on the page."""
+    """(target type, id) → (label, link) for recordings, tickets, calls and users on the page."""
     session = db.session()
-    want: dict[str, set[int]] = {"recording": set(), "ticket": set(), "call": set()}
+    want: dict[str, set[int]] = {"recording": set(), "ticket": set(), "call": set(), "user": set()}
     for entry in entries:
         if entry.target_type in want and entry.target_id is not None:
             want[entry.target_type].add(entry.target_id)
@@ -149,6 +149,13 @@ def _targets(entries: list[AuditLog]) -> dict[tuple[str, int], tuple[str, str]]:
         ):
             link = url_for("supervisor.call", call_id=call_id) if call_id else ""
             found[("ticket", ticket_id)] = (number, link)
+    if want["user"]:
+        link_users = "admin.user" in current_app.view_functions
+        for user_id, username in session.execute(
+            select(User.id, User.username).where(User.id.in_(want["user"]))
+        ):
+            link = url_for("admin.user", user_id=user_id) if link_users else ""
+            found[("user", user_id)] = (username, link)
     for call_id in want["call"]:
         found[("call", call_id)] = (f"#{call_id}", url_for("supervisor.call", call_id=call_id))
     return found

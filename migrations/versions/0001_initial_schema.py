@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 06:51:22.388396
+Create Date: 2026-11-27 07:04:21.426489
 """
 
 from collections.abc import Sequence
@@ -230,6 +230,8 @@ def upgrade() -> None:
     sa.Column('locked_until', callcenter.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('language', sa.String(length=5), nullable=False),
     sa.Column('created_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_login_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('session_epoch', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['center_code'], ['centers.code'], name=op.f('fk_users_center_code_centers')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
     sa.UniqueConstraint('username', name=op.f('uq_users_username'))

@@ -1,11 +1,11 @@
-"""`flask users create|list|set-password|deactivate`."""
+"""`flask users create|list|set-password|unlock|deactivate|reactivate`, each audited."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
 from callcenter.db import db
-from callcenter.models import User
+from callcenter.models import AuditLog, User
 from tests.auth_helpers import sign_in
 
 
@@ -81,5 +81,35 @@ def test_set_password_and_deactivate(app, runner, client):
     assert result.exit_code == 0
     assert sign_in(client, "choi", "first-password-000").status_code == 401
     assert sign_in(client, "choi", "second-password-000").status_code == 302
+    # The only active admin stays: the command says why and changes nothing.
+    refused = runner.invoke(args=["users", "deactivate", "choi"])
+    assert refused.exit_code != 0 and "only active administrator" in refused.output
+    runner.invoke(
+        args=["users", "create", "--username", "han", "--role", "admin", "--password-stdin"],
+        input="third-password-000\n",
+    )
     assert runner.invoke(args=["users", "deactivate", "choi"]).exit_code == 0
     assert sign_in(app.test_client(), "choi", "second-password-000").status_code == 401
+    assert "inactive" in runner.invoke(args=["users", "list"]).output
+    assert runner.invoke(args=["users", "reactivate", "choi"]).exit_code == 0
+    assert sign_in(app.test_client(), "choi", "second-password-000").status_code == 302
+
+
+def test_command_line_changes_are_audited_without_passwords(app, runner):
+    runner.invoke(
+        args=["users", "create", "--username", "lim", "--role", "supervisor", "--password-stdin"],
+        input="first-password-000\n",
+    )
+    runner.invoke(
+        args=["users", "set-password", "lim", "--password-stdin"], input="second-password-000\n"
+    )
+    runner.invoke(args=["users", "deactivate", "lim"])
+    with app.app_context():
+        rows = db.session.scalars(select(AuditLog).order_by(AuditLog.id)).all()
+        assert [r.action for r in rows] == ["user.create", "user.password", "user.deactivate"]
+        assert all(r.user_id is None and r.detail["via"] == "cli" for r in rows)
+        assert all(r.detail["username"] == "lim" for r in rows)
+        hash_ = db.session.scalars(select(User.password_hash)).one()
+        for row in rows:
+            text = str(row.detail)
+            assert "password-000" not in text and hash_ not in text
