@@ -154,7 +154,9 @@ def create_user(
     if errors:
         raise errors[0]
     user = User(
-        username=username,
+        # Stored in lower case, so the unique constraint is case-insensitive too (sign-in
+        # already ignores case): "Kim" and "kim" created at once cannot both succeed.
+        username=username.lower(),
         display_name=display_name or username,
         password_hash=hash_password(password),
         role=role,

@@ -11,7 +11,7 @@ from callcenter.auth.accounts import generate_password, set_active, update_accou
 from callcenter.auth.security import UserError
 from callcenter.db import db
 from callcenter.models import User
-from tests.auth_helpers import make_user
+from tests.auth_helpers import make_user, sign_in
 
 
 def _get(username: str) -> User:
@@ -99,3 +99,24 @@ def test_two_admins_removing_each_other_at_once_leave_one(app):
     assert outcome == {"first": "committed", "second": "user.error.last_admin"}
     with app.app_context():
         assert _get("a").active and not _get("b").active
+
+
+def test_usernames_are_stored_in_lower_case_and_unique_in_any_case(app):
+    from sqlalchemy.exc import IntegrityError
+
+    from callcenter.auth.security import create_user
+
+    with app.app_context():
+        user = create_user(
+            db.session(), username="Minsu.Kim", role="supervisor", password="a-long-password-1"
+        )
+        db.session.commit()
+        assert (user.username, user.display_name) == ("minsu.kim", "Minsu.Kim")
+        # Past the application's own check (two admins at the same instant), the database
+        # refuses the second spelling.
+        db.session.add(User(username="minsu.kim", password_hash="x", role="operator"))
+        with pytest.raises(IntegrityError):
+            db.session.flush()
+        db.session.rollback()
+    response = sign_in(app.test_client(), "MINSU.KIM", "a-long-password-1")
+    assert response.status_code == 302
