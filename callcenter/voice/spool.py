@@ -18,12 +18,14 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from callcenter.db import db
 from callcenter.models import utcnow
-from callcenter.voice.calls import add_event, open_call
+from callcenter.voice.call_rows import add_event, save_call
+from callcenter.voice.calls import open_call
 from callcenter.voice.recordings import (
     RECORDING_SID,
     enqueue_ticket_sms,
     enqueue_transcription,
     record_and_ticket,
+    store_job_id,
 )
 
 
@@ -94,11 +96,10 @@ def replay_spooled_recordings() -> int:
         session = db.session()
         try:
             call, _ = open_call(session, form, lock=True)
-            recording, ticket, _ = record_and_ticket(
+            recording, ticket = record_and_ticket(
                 session, call, form, purpose=purpose, timezone=current_app.config["TIMEZONE"]
             )
             add_event(
-                session,
                 call,
                 "recording",
                 "spooled",
@@ -108,6 +109,7 @@ def replay_spooled_recordings() -> int:
                     "spooled_at": payload.get("spooled_at"),
                 },
             )
+            save_call(session, call)
             session.commit()
         except SQLAlchemyError:
             session.rollback()
@@ -116,7 +118,7 @@ def replay_spooled_recordings() -> int:
         if recording.status == "pending" and recording.job_id is None:
             job_id = enqueue_transcription(recording)
             if job_id is not None:
-                recording.job_id = job_id
+                store_job_id(session, recording, job_id)
                 session.commit()
         enqueue_ticket_sms(ticket)
         path.unlink()
