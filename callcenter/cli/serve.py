@@ -65,6 +65,8 @@ def serve_command(host: str, port: int, web_workers: int, job_workers: int, demo
                 str(web_workers),
                 "--access-logfile",
                 "-",
+                "--config",
+                "python:callcenter.gunicorn_config",
                 "app:app",
             ],
             env=env,

@@ -152,10 +152,10 @@ def autocommit(session: Session) -> None:
     """On PostgreSQL, commit each of the session's next statements on its own.
 
     Saves the BEGIN and COMMIT round trips of webhooks whose single write (one statement,
-    see :func:`save_call`) is atomic by itself. Call before the session's first statement.
-    SQLite keeps its transaction: it costs no round trip there.
+    see :func:`save_call`) is atomic by itself. Inside a transaction already begun, the
+    statements simply join it. SQLite keeps its transaction: it costs no round trip there.
     """
-    if is_postgresql(session):
+    if is_postgresql(session) and not session.in_transaction():
         session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
