@@ -178,7 +178,8 @@ _INSERT_EVENT = EVENTS.insert().values(_EVENT_VALUES)
 _PG_INSERT = (
     pg_insert(CALLS).values(_INSERT_VALUES).on_conflict_do_nothing(index_elements=["call_sid"])
 )
-_PG_NEW_CALL = _PG_INSERT.returning(CALLS.c.id).cte("new_call")
+_PG_INSERT_RETURNING = _PG_INSERT.returning(CALLS.c.id)
+_PG_NEW_CALL = _PG_INSERT_RETURNING.cte("new_call")
 # Selects nothing, so inserts no event, when the CallSid existed.
 _PG_INSERT_WITH_EVENT = (
     EVENTS.insert()
@@ -234,11 +235,11 @@ def insert_call(session: Session, call: CallRow) -> bool:
     if not is_postgresql(session):
         call_id = connection.execute(_SQLITE_INSERT, values).scalar()
     elif not call.events:
-        call_id = connection.execute(_PG_INSERT.returning(CALLS.c.id), values).scalar()
+        call_id = connection.execute(_PG_INSERT_RETURNING, values).scalar()
     elif len(call.events) == 1:
         call_id = connection.execute(_PG_INSERT_WITH_EVENT, {**values, **call.events[0]}).scalar()
         call.events.clear()
-    else:
+    else:  # several events (no webhook writes more than one yet): built for the occasion
         rows: list[Select[Any]] = [
             select(
                 _PG_NEW_CALL.c.id,
