@@ -72,6 +72,8 @@ def start_server(env: dict[str, str], port: int, workers: int, threads: int) -> 
             "30",
             "--log-level",
             "warning",
+            "--config",
+            "python:callcenter.gunicorn_config",  # as in production (README)
             "bench.wsgi:application",
         ],
         cwd=ROOT,

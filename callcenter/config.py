@@ -171,6 +171,10 @@ def load_settings(env: Mapping[str, str], instance_path: str | os.PathLike[str])
         "TESTING": environment == "test",
         "SECRET_KEY": _secret_key(env, environment, instance),
         "DATABASE_URL": database_url,
+        # PostgreSQL connections kept open per process: one per web worker thread at least.
+        "DATABASE_POOL_SIZE": parse_int(
+            "DATABASE_POOL_SIZE", env.get("DATABASE_POOL_SIZE", "10"), minimum=1
+        ),
         "REDIS_URL": redis_url,
         "EMBEDDED_REDIS_DIR": str(instance / "redis"),
         "TWILIO_ACCOUNT_SID": account_sid,

@@ -36,6 +36,7 @@ def test_settings_defaults_use_embedded_storage(tmp_path):
         ({"TIMEZONE": "Mars/Olympus"}, "TIMEZONE"),
         ({"BUSINESS_HOURS": "weekdays"}, "BUSINESS_HOURS"),
         ({"QUEUE_MAX_SIZE": "many"}, "QUEUE_MAX_SIZE"),
+        ({"DATABASE_POOL_SIZE": "0"}, "DATABASE_POOL_SIZE"),
         (
             {"APP_ENV": "production", "TWILIO_AUTH_TOKEN": "t", "PUBLIC_BASE_URL": "https://x.kr"},
             "SECRET_KEY",

@@ -113,6 +113,8 @@ def _gunicorn_args(host: str, port: int, web_workers: int) -> list[str]:
         str(web_workers),
         "--access-logfile",
         "-",
+        "--config",
+        "python:callcenter.gunicorn_config",
         "app:app",
     ]
 

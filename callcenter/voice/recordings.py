@@ -8,18 +8,28 @@ converge on one Recording row and one ticket.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
 from redis.exceptions import RedisError
-from sqlalchemy import select
+from sqlalchemy import Table, and_, bindparam, case, func, or_, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from callcenter.models import Call, Recording, Ticket
-from callcenter.services.tickets import create_ticket_for_call
+from callcenter.models import Recording, utcnow
+from callcenter.services.tickets import TicketRef, open_call_ticket
+from callcenter.voice.call_rows import (
+    CallRow,
+    autocommit,
+    is_postgresql,
+    mark_if_settled,
+)
 from callcenter.voice.calls import set_outcome
 
 RECORDING_SID = re.compile(r"^RE[0-9a-fA-F]{32}$")
+RECORDINGS: Table = Recording.__table__  # type: ignore[assignment]
 
 
 def parse_duration(value: str | None) -> int | None:
@@ -30,13 +40,23 @@ def parse_duration(value: str | None) -> int | None:
         return None
 
 
+@dataclass(frozen=True)
+class RecordingRef:
+    """A recording as the webhooks need it after the upsert."""
+
+    id: int
+    recording_sid: str
+    status: str
+    job_id: str | None
+
+
 def record_and_ticket(
-    session: Session, call: Call, form: Any, *, purpose: str, timezone: str
-) -> tuple[Recording, Ticket, bool]:
+    session: Session, call: CallRow, form: Any, *, purpose: str, timezone: str
+) -> tuple[RecordingRef, TicketRef]:
     """Upsert the Recording named in ``form`` and the call's ticket for it.
 
-    Also settles the call's outcome (ticket or voicemail).
-    Returns (recording, ticket, recording_created). Flushes; the caller commits.
+    Also settles the call's outcome (ticket or voicemail), written when the call is saved.
+    Returns (recording, ticket). Writes; the caller saves the call and commits.
     """
     sid = (form.get("RecordingSid") or "").strip()
     if not RECORDING_SID.match(sid):
@@ -45,38 +65,75 @@ def record_and_ticket(
     if url and not url.startswith(("https://", "http://")):
         raise ValueError("RecordingUrl is not an http(s) URL")
     duration = parse_duration(form.get("RecordingDuration"))
-    recording = session.scalars(
-        select(Recording).where(Recording.recording_sid == sid)
-    ).one_or_none()
-    created = recording is None
-    if recording is None:
-        recording = Recording(
-            recording_sid=sid,
-            call_id=call.id,
-            source_url=url,
-            purpose=purpose,
-            duration_seconds=duration,
-            status="pending",
-        )
-        session.add(recording)
-        session.flush()
-    else:
-        # Fill what the other callback did not carry; never rewind the transcription state.
-        if url and not recording.source_url:
-            recording.source_url = url
-        if duration is not None and recording.duration_seconds is None:
-            recording.duration_seconds = duration
+    # The recording belongs to the call's day: a settled day's figures change with it.
+    mark_if_settled(session, call.started_at)
+    recording = _upsert_recording(session, call, sid, url, duration, purpose)
     set_outcome(call, "voicemail" if purpose == "voicemail" else "ticket")
-    # The ticket number takes the day's counter row lock until commit: everything else
-    # is flushed first so that the lock is held as briefly as possible.
-    session.flush()
-    ticket = create_ticket_for_call(
+    # The ticket number takes the day's counter row lock until commit: the caller then
+    # writes only the call and its event (one statement on PostgreSQL) before committing.
+    ticket = open_call_ticket(
         session, call, kind=purpose, timezone=timezone, recording_id=recording.id
     )
-    return recording, ticket, created
+    return recording, ticket
 
 
-def enqueue_transcription(recording: Recording) -> str | None:
+def _recording_upsert(insert: Any) -> Any:
+    columns = ("recording_sid", "call_id", "source_url", "purpose", "duration_seconds")
+    now = bindparam("now", type_=RECORDINGS.c.created_at.type)
+    values = {c: bindparam(c, type_=RECORDINGS.c[c].type) for c in columns}
+    statement = insert(RECORDINGS).values(
+        {**values, "status": "pending", "created_at": now, "updated_at": now}
+    )
+    new, old = statement.excluded, RECORDINGS.c
+    # The other callback got here first: fill what it did not carry; never rewind the
+    # transcription state.
+    fill_url = and_(old.source_url == "", new.source_url != "")
+    fill_duration = and_(old.duration_seconds.is_(None), new.duration_seconds.is_not(None))
+    filled = or_(fill_url, fill_duration)
+    return statement.on_conflict_do_update(
+        index_elements=["recording_sid"],
+        set_={
+            "source_url": case((fill_url, new.source_url), else_=old.source_url),
+            "duration_seconds": func.coalesce(old.duration_seconds, new.duration_seconds),
+            "updated_at": case((filled, new.updated_at), else_=old.updated_at),
+        },
+    ).returning(old.id, old.recording_sid, old.status, old.job_id)
+
+
+# Built once (the webhooks' hot path), one per dialect.
+_UPSERT = {"postgresql": _recording_upsert(pg_insert), "sqlite": _recording_upsert(sqlite_insert)}
+_SET_JOB_ID = (
+    update(RECORDINGS)
+    .where(RECORDINGS.c.id == bindparam("recording_id"))
+    .values(job_id=bindparam("job_id"), updated_at=bindparam("now"))
+)
+
+
+def _upsert_recording(
+    session: Session, call: CallRow, sid: str, url: str, duration: int | None, purpose: str
+) -> RecordingRef:
+    statement = _UPSERT["postgresql" if is_postgresql(session) else "sqlite"]
+    params = {
+        "recording_sid": sid,
+        "call_id": call.id,
+        "source_url": url,
+        "purpose": purpose,
+        "duration_seconds": duration,
+        "now": utcnow(),
+    }
+    row = session.connection().execute(statement, params).one()
+    return RecordingRef(row.id, row.recording_sid, row.status, row.job_id)
+
+
+def store_job_id(session: Session, recording: RecordingRef, job_id: str) -> None:
+    """Keep the transcription job's id on the (committed) recording row."""
+    autocommit(session)  # one statement after the commit: no transaction needed
+    session.connection().execute(
+        _SET_JOB_ID, {"recording_id": recording.id, "job_id": job_id, "now": utcnow()}
+    )
+
+
+def enqueue_transcription(recording: RecordingRef) -> str | None:
     """Queue the transcription job (committed row first); None when Redis is unreachable.
 
     The job's time limit and retry policy are the transcription package's own, shared with

@@ -22,6 +22,7 @@ from twilio.rest import Client
 from callcenter.db import db
 from callcenter.jobs import get_queue, try_enqueue
 from callcenter.models import CallEvent, SmsMessage, Ticket, utcnow
+from callcenter.services.tickets import TicketRef
 
 SMS_JOB = "callcenter.voice.sms.send_sms"
 QUEUE = "default"
@@ -36,7 +37,7 @@ STALE_SENDING_SECONDS = 5 * JOB_TIMEOUT
 ACTIVE_JOB = (JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED)
 
 
-def ticket_sms_body(ticket: Ticket) -> str:
+def ticket_sms_body(ticket: Ticket | TicketRef) -> str:
     """The message: Korean first, with how to check progress by phone."""
     return (
         f"[1379 중소기업 기술지원] 접수번호 {ticket.number} 로 접수되었습니다. "
@@ -57,7 +58,7 @@ def is_mobile(number: str | None) -> bool:
     )
 
 
-def sms_possible(ticket: Ticket) -> bool:
+def sms_possible(ticket: Ticket | TicketRef) -> bool:
     """Twilio credentials and a sender are configured, and the caller has a mobile number."""
     return _configured() and is_mobile(ticket.caller_number)
 
@@ -67,7 +68,7 @@ def _configured() -> bool:
     return bool(config.get("TWILIO_CREDENTIALS_CONFIGURED") and config.get("TWILIO_SMS_FROM"))
 
 
-def record_ticket_sms(session: Session, ticket: Ticket) -> SmsMessage | None:
+def record_ticket_sms(session: Session, ticket: Ticket | TicketRef) -> SmsMessage | None:
     """The ticket's number text, recorded once (None when it cannot be sent). Flushes.
 
     Callers hold the call's row lock, as for the ticket itself, so two webhooks of one

@@ -18,11 +18,13 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from callcenter.db import db
 from callcenter.models import utcnow
-from callcenter.voice.calls import add_event, open_call
+from callcenter.voice.call_rows import add_event, save_call
+from callcenter.voice.calls import open_call
 from callcenter.voice.recordings import (
     RECORDING_SID,
     enqueue_transcription,
     record_and_ticket,
+    store_job_id,
 )
 from callcenter.voice.sms import enqueue_sms, record_ticket_sms
 
@@ -94,11 +96,10 @@ def replay_spooled_recordings() -> int:
         session = db.session()
         try:
             call, _ = open_call(session, form, lock=True)
-            recording, ticket, _ = record_and_ticket(
+            recording, ticket = record_and_ticket(
                 session, call, form, purpose=purpose, timezone=current_app.config["TIMEZONE"]
             )
             add_event(
-                session,
                 call,
                 "recording",
                 "spooled",
@@ -109,6 +110,7 @@ def replay_spooled_recordings() -> int:
                 },
             )
             sms = record_ticket_sms(session, ticket)
+            save_call(session, call)
             session.commit()
         except SQLAlchemyError:
             session.rollback()
@@ -117,7 +119,7 @@ def replay_spooled_recordings() -> int:
         if recording.status == "pending" and recording.job_id is None:
             job_id = enqueue_transcription(recording)
             if job_id is not None:
-                recording.job_id = job_id
+                store_job_id(session, recording, job_id)
                 session.commit()
         if sms is not None:
             enqueue_sms(sms)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response, current_app, request
-from sqlalchemy import select
+from sqlalchemy import Select, Table, bindparam, select
 
 import ivr_flows as flows
 from callcenter.db import db
-from callcenter.models import Call, Center, Ticket, utcnow
+from callcenter.models import Center, utcnow
+from callcenter.services.tickets import TICKETS
 from callcenter.voice import bp
+from callcenter.voice.call_rows import CallRow, add_event
 from callcenter.voice.calls import (
-    add_event,
     apply_step,
     call_state,
     caller_known,
@@ -24,10 +27,18 @@ from callcenter.voice.recordings import (
     enqueue_transcription,
     parse_duration,
     record_and_ticket,
+    store_job_id,
 )
 from callcenter.voice.security import twilio_only
 from callcenter.voice.sms import enqueue_sms, record_ticket_sms
-from callcenter.voice.webhook import call_webhook, no_content, query_choice, query_int, twiml
+from callcenter.voice.webhook import (
+    call_webhook,
+    commit_call,
+    no_content,
+    query_choice,
+    query_int,
+    twiml,
+)
 from ivr_flows import urls
 from routing.location import ivr_region, region_from_speech
 
@@ -39,6 +50,7 @@ TERMINAL_STATUSES = {
     "no-answer": "no_answer",
     "canceled": "canceled",
 }
+CENTERS: Table = Center.__table__  # type: ignore[assignment]
 
 
 def _confidence() -> float | None:
@@ -50,18 +62,18 @@ def _confidence() -> float | None:
 
 @bp.post(urls.INCOMING)
 @call_webhook(incoming=True)
-def incoming(call: Call, created: bool) -> Response:
+def incoming(call: CallRow, created: bool) -> Response:
     """A call comes in: greeting, recording notice, menu. A replayed CallSid changes nothing."""
     step = flows.incoming(call_state(call, open_now=True), ivr_settings())
     if created:
         detail = {"from": call.from_number, "to": call.to_number, "region": call.region}
-        apply_step(db.session(), call, step, "incoming", detail=detail)
+        apply_step(call, step, "incoming", detail=detail)
     return twiml(step.twiml)
 
 
 @bp.post(urls.MENU)
 @call_webhook()
-def menu(call: Call, created: bool) -> Response:
+def menu(call: CallRow, created: bool) -> Response:
     """The caller's menu answer (keys or speech), or silence."""
     digits, speech = request.form.get("Digits"), request.form.get("SpeechResult")
     attempt = query_int("n", 1, 1, flows.MENU_ATTEMPTS)
@@ -70,7 +82,6 @@ def menu(call: Call, created: bool) -> Response:
     state = call_state(call, queue_full=wants_operator and queue_full(db.session()))
     step = flows.menu(state, ivr_settings(), digits=digits, speech=speech, attempt=attempt)
     apply_step(
-        db.session(),
         call,
         step,
         "menu",
@@ -83,7 +94,7 @@ def menu(call: Call, created: bool) -> Response:
 
 @bp.post(urls.REGION)
 @call_webhook()
-def region(call: Call, created: bool) -> Response:
+def region(call: CallRow, created: bool) -> Response:
     """The answer to the region question: a key 1-7 or a spoken place name."""
     digits, speech = request.form.get("Digits"), request.form.get("SpeechResult")
     next_step = query_choice("next", REGION_NEXT, "1")
@@ -99,7 +110,6 @@ def region(call: Call, created: bool) -> Response:
         state, ivr_settings(), found=location is not None, next_step=next_step, attempt=attempt
     )
     apply_step(
-        db.session(),
         call,
         step,
         "region",
@@ -113,19 +123,19 @@ def region(call: Call, created: bool) -> Response:
 
 @bp.post(urls.RECORD)
 @call_webhook()
-def record(call: Call, created: bool) -> Response:
+def record(call: CallRow, created: bool) -> Response:
     """The recording prompt again (after an empty recording)."""
     purpose = query_choice("purpose", urls.PURPOSES, "problem")
     attempt = query_int("n", 1, 1, 2)
     state = call_state(call)
     step = flows.record_prompt(state, ivr_settings(), purpose=purpose, attempt=attempt)
-    apply_step(db.session(), call, step, "record_prompt")
+    apply_step(call, step, "record_prompt")
     return twiml(step.twiml)
 
 
 @bp.post(urls.RECORD_DONE)
 @call_webhook(lock=True)
-def record_done(call: Call, created: bool) -> Response:
+def record_done(call: CallRow, created: bool) -> Response:
     """<Record> finished: the ticket exists now; read its number back and say goodbye."""
     purpose = query_choice("purpose", urls.PURPOSES, "problem")
     timezone = current_app.config["TIMEZONE"]
@@ -133,9 +143,9 @@ def record_done(call: Call, created: bool) -> Response:
     if not RECORDING_SID.match(request.form.get("RecordingSid") or ""):
         # No recording to speak of (a hang-up before any audio): ask once more.
         step = flows.record_prompt(call_state(call), ivr_settings(), purpose=purpose, attempt=2)
-        apply_step(db.session(), call, step, "record", digits=digits, detail={"missing": True})
+        apply_step(call, step, "record", digits=digits, detail={"missing": True})
         return twiml(step.twiml)
-    recording, ticket, _ = record_and_ticket(
+    recording, ticket = record_and_ticket(
         db.session(), call, request.form, purpose=purpose, timezone=timezone
     )
     # Recorded with the ticket: the text is sent even if Redis is down right now.
@@ -145,14 +155,13 @@ def record_done(call: Call, created: bool) -> Response:
         state, ivr_settings(), ticket_number=ticket.number, purpose=purpose, sms=sms is not None
     )
     apply_step(
-        db.session(),
         call,
         step,
         "record",
         digits=digits,
         detail={"recording_sid": recording.recording_sid, "hangup": digits == "hangup"},
     )
-    db.session.commit()
+    commit_call(call)
     if sms is not None:
         enqueue_sms(sms)
     return twiml(step.twiml)
@@ -160,7 +169,7 @@ def record_done(call: Call, created: bool) -> Response:
 
 @bp.post(urls.RECORDING_STATUS)
 @call_webhook(lock=True)
-def recording_status(call: Call, created: bool) -> Response:
+def recording_status(call: CallRow, created: bool) -> Response:
     """Recording status callback: persist and commit the Recording, then queue transcription."""
     form = request.form
     purpose = query_choice("purpose", urls.PURPOSES, "voicemail")
@@ -172,13 +181,12 @@ def recording_status(call: Call, created: bool) -> Response:
         return no_content()  # a replay: nothing changes
     remember(call, "recording_callbacks", [*seen, key])
     if status != "completed":
-        add_event(db.session(), call, "recording", status, detail={"recording_sid": sid})
+        add_event(call, "recording", status, detail={"recording_sid": sid})
         return no_content()
-    recording, ticket, _ = record_and_ticket(
+    recording, ticket = record_and_ticket(
         db.session(), call, form, purpose=purpose, timezone=current_app.config["TIMEZONE"]
     )
     add_event(
-        db.session(),
         call,
         "recording",
         "completed",
@@ -186,11 +194,11 @@ def recording_status(call: Call, created: bool) -> Response:
     )
     # The caller may have hung up before hearing the number.
     sms = record_ticket_sms(db.session(), ticket)
-    db.session.commit()  # the rows are safe before any job or Redis is involved
+    commit_call(call)  # the rows are safe before any job or Redis is involved
     if recording.status == "pending" and recording.job_id is None:
         job_id = enqueue_transcription(recording)
         if job_id is not None:
-            recording.job_id = job_id
+            store_job_id(db.session(), recording, job_id)
     if sms is not None:
         enqueue_sms(sms)
     return no_content()
@@ -198,7 +206,7 @@ def recording_status(call: Call, created: bool) -> Response:
 
 @bp.post(urls.LOOKUP)
 @call_webhook()
-def lookup(call: Call, created: bool) -> Response:
+def lookup(call: CallRow, created: bool) -> Response:
     """Branch 4: the last four digits of one of this caller's own tickets."""
     digits = (request.form.get("Digits") or "").strip()
     attempt = query_int("n", 1, 1, 2)
@@ -209,32 +217,42 @@ def lookup(call: Call, created: bool) -> Response:
     else:
         found = _own_ticket(call, digits)
         step = flows.lookup_result(state, ivr_settings(), found=found, attempt=attempt)
-    apply_step(db.session(), call, step, "lookup", digits=digits)
+    apply_step(call, step, "lookup", digits=digits)
     return twiml(step.twiml)
 
 
-def _own_ticket(call: Call, last4: str) -> flows.FoundTicket | None:
+def _own_ticket_query(center_name: Any) -> Select[Any]:
+    return (
+        select(TICKETS.c.number, TICKETS.c.status, center_name.label("center"))
+        .outerjoin(CENTERS, CENTERS.c.code == TICKETS.c.center_code)
+        .where(
+            TICKETS.c.caller_number == bindparam("caller"),
+            TICKETS.c.number.endswith(bindparam("suffix")),
+        )
+        .order_by(TICKETS.c.created_at.desc(), TICKETS.c.id.desc())
+        .limit(1)
+    )
+
+
+_OWN_TICKET_KO = _own_ticket_query(CENTERS.c.name_ko)
+_OWN_TICKET_EN = _own_ticket_query(CENTERS.c.name_en)
+
+
+def _own_ticket(call: CallRow, last4: str) -> flows.FoundTicket | None:
     # Privacy: only tickets created from the number this call comes from.
     if len(last4) != 4 or not last4.isdigit() or not caller_known(call.from_number):
         return None
-    ticket = db.session.scalars(
-        select(Ticket)
-        .where(Ticket.caller_number == call.from_number, Ticket.number.endswith(f"-{last4}"))
-        .order_by(Ticket.created_at.desc(), Ticket.id.desc())
-        .limit(1)
-    ).first()
+    query = _OWN_TICKET_KO if call.language == "ko" else _OWN_TICKET_EN
+    params = {"caller": call.from_number, "suffix": f"-{last4}"}
+    ticket = db.session.connection().execute(query, params).first()
     if ticket is None:
         return None
-    center = db.session.get(Center, ticket.center_code) if ticket.center_code else None
-    name = None
-    if center is not None:
-        name = center.name_ko if call.language == "ko" else center.name_en
-    return flows.FoundTicket(ticket.number, ticket.status, name)
+    return flows.FoundTicket(ticket.number, ticket.status, ticket.center)
 
 
 @bp.post(urls.STATUS)
 @call_webhook(lock=True)
-def status(call: Call, created: bool) -> Response:
+def status(call: CallRow, created: bool) -> Response:
     """Call status callback; repeated or older SequenceNumbers never rewind the call."""
     form = request.form
     call_status = (form.get("CallStatus") or "").strip()
@@ -246,7 +264,6 @@ def status(call: Call, created: bool) -> Response:
     remember(call, "status_seen", [*seen, key])
     stale = sequence is not None and sequence <= call.status_sequence
     add_event(
-        db.session(),
         call,
         "status",
         call_status,

@@ -1,4 +1,4 @@
-"""What every call webhook shares: signature check, the locked Call, commit, TwiML reply."""
+"""What every call webhook shares: signature check, the (locked) call, commit, TwiML reply."""
 
 from __future__ import annotations
 
@@ -10,8 +10,16 @@ from flask import Response, abort, request
 from twilio.twiml.voice_response import VoiceResponse
 
 from callcenter.db import db
-from callcenter.models import Call
-from callcenter.voice.calls import create_call, open_call
+from callcenter.voice.call_rows import (
+    CallRow,
+    autocommit,
+    call_sid,
+    insert_call,
+    load_call,
+    new_call,
+    save_call,
+)
+from callcenter.voice.calls import open_call
 from callcenter.voice.security import twilio_only
 
 CallView = Callable[..., Response]
@@ -30,13 +38,16 @@ def no_content() -> Response:
 def call_webhook(
     *, lock: bool = False, incoming: bool = False
 ) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
-    """Signed request → ``view(call, created)`` inside one transaction, committed after.
+    """Signed request → ``view(call, created)``; the call and its events saved, then committed.
 
     Args:
-        lock: hold the call row until commit (webhooks that make tickets or recordings,
-            or compare status sequence numbers). Others only write at the end, which keeps
-            SQLite's single writer lock short.
-        incoming: the first webhook of a call: insert the row first.
+        lock: one transaction holding the call row until commit (webhooks that make tickets
+            or recordings, or compare status sequence numbers). Without it the view only
+            reads, and its one write at the end (:func:`save_call`: a single statement on
+            PostgreSQL, which then runs in autocommit) keeps SQLite's writer lock short.
+        incoming: the first webhook of a call: the view runs on the new row, inserted with
+            its events in one statement; a replayed CallSid writes nothing and the view runs
+            again on the stored call.
     """
 
     def decorator(view: Callable[..., Response]) -> Callable[..., Response]:
@@ -51,21 +62,36 @@ def _transaction(
     def wrapper(*args: Any, **kwargs: Any) -> Response:
         session = db.session()
         try:
-            if incoming:
-                call, created = create_call(session, request.form)
-            else:
-                call, created = open_call(session, request.form, lock=lock)
+            sid = call_sid(request.form)
         except ValueError as exc:
             abort(400, str(exc))
+        if not lock:
+            autocommit(session)
         try:
-            result = view(call, created, *args, **kwargs)
-            db.session.commit()
+            if incoming:
+                call = new_call(request.form)
+                result = view(call, True, *args, **kwargs)
+                if not insert_call(session, call):
+                    stored = load_call(session, sid, lock=False)
+                    assert stored is not None
+                    call, result = stored, view(stored, False, *args, **kwargs)
+            else:
+                call, created = open_call(session, request.form, lock=lock)
+                result = view(call, created, *args, **kwargs)
+            save_call(session, call)
+            session.commit()
         except BaseException:
-            db.session.rollback()
+            session.rollback()
             raise
         return result
 
     return wrapper
+
+
+def commit_call(call: CallRow) -> None:
+    """Save the call and commit now (before enqueueing jobs that read what was written)."""
+    save_call(db.session(), call)
+    db.session.commit()
 
 
 def query_int(name: str, default: int, low: int, high: int) -> int:
@@ -83,4 +109,12 @@ def query_choice(name: str, allowed: tuple[str, ...], default: str) -> str:
     return value if value in allowed else default
 
 
-__all__ = ["Call", "call_webhook", "no_content", "query_choice", "query_int", "twiml"]
+__all__ = [
+    "CallRow",
+    "call_webhook",
+    "commit_call",
+    "no_content",
+    "query_choice",
+    "query_int",
+    "twiml",
+]
