@@ -20,15 +20,14 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import func, select  # noqa: E402
 
-PASSWORD = "bench-password-1379"
+from bench.supervisor_pages import PASSWORD, prepare  # noqa: E402
+
 ACCOUNTS_PER_CENTER = 25
 
 
@@ -46,31 +45,14 @@ def main() -> None:
         os.environ["REDIS_URL"] = args.redis_url
     from callcenter import create_app
     from callcenter.auth.security import hash_password
-    from callcenter.cli.database import seed, upgrade_schema
     from callcenter.db import db
-    from callcenter.models import AuditLog, Call, User
-    from callcenter.supervisor.demo_data import analyze, generate
+    from callcenter.models import AuditLog, User
+    from callcenter.supervisor.demo_data import analyze
     from routing import reference
 
     app = create_app({"WTF_CSRF_ENABLED": False})
-    timezone = app.config["TIMEZONE"]
-    today = datetime.now(ZoneInfo(timezone)).date()
+    prepare(app, args.calls)  # schema, demo calls, search index, KPI rollups
     with app.app_context():
-        upgrade_schema(app)
-        seed(app)
-        have = db.session.scalar(select(func.count(Call.id))) or 0
-        if have < args.calls:
-            began = time.perf_counter()
-            generate(
-                db.session(),
-                calls=args.calls - have,
-                seed=1379 + have,
-                end=today - timedelta(days=1),
-                days=365,
-                timezone=timezone,
-            )
-            db.session.commit()
-            print(f"demo-data: {args.calls - have:,} calls in {time.perf_counter() - began:.1f} s")
         if db.session.scalar(select(User).where(User.username == "bench_root")) is None:
             hashed = hash_password(PASSWORD)  # once: hundreds of scrypt hashes add nothing
             db.session.add(
