@@ -18,7 +18,7 @@ from callcenter.services import workflow
 from callcenter.supervisor.calllog import search_condition
 from callcenter.supervisor.demo_data import generate
 from tests.auth_helpers import make_user
-from tests.console.factories import make_ticket
+from tests.callcenter.console.factories import make_ticket
 
 # (transcript, typed summary) per ticket; None: no transcript (callback) or no summary.
 TEXTS = [

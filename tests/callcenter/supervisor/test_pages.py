@@ -268,7 +268,7 @@ def test_audit_log_lists_and_filters_who_did_what(app, calls):
 
 def test_failed_jobs_are_shown_and_requeued_with_csrf_and_audit(app, calls):
     with app.app_context():
-        job = enqueue("tests.supervisor.test_pages.always_fails", 7, queue="routing")
+        job = enqueue("tests.callcenter.supervisor.test_pages.always_fails", 7, queue="routing")
         from rq import SimpleWorker
 
         SimpleWorker([get_queue("routing")], connection=get_queue("routing").connection).work(

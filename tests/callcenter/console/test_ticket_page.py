@@ -10,7 +10,7 @@ from sqlalchemy import select
 from callcenter.db import db
 from callcenter.models import AuditLog, Ticket
 from tests.auth_helpers import csrf_token, make_user, sign_in
-from tests.console.factories import make_ticket
+from tests.callcenter.console.factories import make_ticket
 
 
 def _client(app, name, role="operator", center="INCHEON"):

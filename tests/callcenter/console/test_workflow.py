@@ -12,7 +12,7 @@ from callcenter.models import TICKET_STATUSES, AuditLog, Ticket, User
 from callcenter.services import workflow
 from callcenter.services.workflow import TRANSITIONS, WorkflowError
 from tests.auth_helpers import make_user
-from tests.console.factories import make_ticket
+from tests.callcenter.console.factories import make_ticket
 
 ALL_MOVES = [(a, b) for a in TICKET_STATUSES for b in TICKET_STATUSES if a != b]
 

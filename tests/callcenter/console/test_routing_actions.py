@@ -12,7 +12,7 @@ from callcenter.db import db
 from callcenter.models import AuditLog, Ticket
 from routing import reference
 from tests.auth_helpers import csrf_token, make_user, sign_in
-from tests.console.factories import make_ticket
+from tests.callcenter.console.factories import make_ticket
 
 
 def _client(app, name="kim", role="operator", center="INCHEON"):

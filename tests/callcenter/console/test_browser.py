@@ -11,7 +11,7 @@ from callcenter.db import db
 from callcenter.models import AuditLog, Ticket, utcnow
 from tests.auth_helpers import PASSWORD, make_user
 from tests.browser_helpers import chromium, live_server, screenshot
-from tests.console.factories import make_ticket
+from tests.callcenter.console.factories import make_ticket
 
 pytestmark = pytest.mark.browser
 DESK = {"width": 1280, "height": 900}

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from callcenter.models import utcnow
 from tests.auth_helpers import make_user, sign_in
-from tests.console.factories import make_ticket
+from tests.callcenter.console.factories import make_ticket
 
 ROW = re.compile(r'<tr data-ticket-id="(\d+)"')
 
