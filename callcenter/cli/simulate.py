@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from callcenter.db import db
+from callcenter.demo.simulator import Caller, CallResult, Input, TwilioSimulator
 from callcenter.models import Call, Recording, Ticket
-from callcenter.simulator import Caller, CallResult, Input, TwilioSimulator
 
 
 def simulator_for(app: Flask, base_url: str | None = None) -> TwilioSimulator:

@@ -21,12 +21,12 @@ from callcenter.auth.views import client_ip
 from callcenter.db import db
 from callcenter.i18n import t
 from callcenter.jobs import QUEUE_NAMES, get_queue
+from callcenter.kpi.definitions import Period
 from callcenter.models import AuditLog, Recording, Ticket, User
 from callcenter.services.audit import audit
 from callcenter.supervisor.calllog import parse_date
 from callcenter.supervisor.dashboard import build_dashboard
 from callcenter.supervisor.dashboard_charts import charts_for
-from callcenter.supervisor.kpis import Period
 from callcenter.supervisor.views import SUPERVISOR_ROLES, bp
 
 MAX_DAYS = 3 * 366

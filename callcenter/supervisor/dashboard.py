@@ -14,9 +14,8 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from callcenter.jobs import SWEEPS
-from callcenter.supervisor import rollup_reads, rollups
-from callcenter.supervisor.kpi_sql import add_live, backlog
-from callcenter.supervisor.kpis import (
+from callcenter.kpi import rollup_reads, rollups
+from callcenter.kpi.definitions import (
     CallKpis,
     Period,
     Tally,
@@ -24,6 +23,7 @@ from callcenter.supervisor.kpis import (
     Traffic,
     TranscriptionKpis,
 )
+from callcenter.kpi.live import add_live, backlog
 
 
 @dataclass

@@ -5,9 +5,9 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from callcenter.i18n import t
+from callcenter.kpi.definitions import OUTCOMES
 from callcenter.supervisor.charts import bar_chart, hbar_chart, line_chart
 from callcenter.supervisor.dashboard import Dashboard
-from callcenter.supervisor.kpis import OUTCOMES
 from callcenter.supervisor.present import center_name, percent
 
 

@@ -18,11 +18,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from callcenter.i18n import t
+from callcenter.kpi.definitions import OUTCOMES
+from callcenter.kpi.sql import sort_key
 from callcenter.models import Call, Ticket, Transcript
 from callcenter.supervisor.calllog import CallFilter, conditions
-from callcenter.supervisor.kpis import OUTCOMES
 from callcenter.supervisor.present import center_name, mask_caller, topic_name
-from callcenter.supervisor.sql import sort_key
 from routing import reference
 
 BOM = "\ufeff"

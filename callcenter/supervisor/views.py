@@ -27,6 +27,7 @@ from werkzeug.exceptions import NotFound
 from callcenter.auth import protect_blueprint, roles_required
 from callcenter.db import db
 from callcenter.i18n import MESSAGES, t
+from callcenter.kpi.definitions import OUTCOMES
 from callcenter.models import Call, Recording
 from callcenter.supervisor import exports, messages  # noqa: F401  (registers the texts)
 from callcenter.supervisor.calllog import (
@@ -37,7 +38,6 @@ from callcenter.supervisor.calllog import (
     load_page,
     parse_filter,
 )
-from callcenter.supervisor.kpis import OUTCOMES
 from callcenter.supervisor.present import (
     center_name,
     duration,

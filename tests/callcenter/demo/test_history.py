@@ -8,6 +8,8 @@ import pytest
 from sqlalchemy import delete, func, select
 
 from callcenter.db import db
+from callcenter.demo.history import DemoDataError, generate
+from callcenter.kpi.definitions import OUTCOMES
 from callcenter.models import (
     AuditLog,
     Call,
@@ -19,8 +21,6 @@ from callcenter.models import (
     Transcript,
 )
 from callcenter.services.tickets import next_ticket_number
-from callcenter.supervisor.demo_data import DemoDataError, generate
-from callcenter.supervisor.kpis import OUTCOMES
 
 END = date(2026, 3, 31)
 

@@ -21,7 +21,7 @@ from urllib.parse import urlencode, urljoin, urlsplit
 import requests
 from twilio.request_validator import RequestValidator
 
-from callcenter.recording_server import RecordingServer, new_sid
+from callcenter.demo.recording_server import RecordingServer, new_sid
 from ivr_flows import urls
 
 WAIT_CYCLE_SECONDS = 30  # what one pass of the wait URL's TwiML stands for

@@ -18,9 +18,7 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from callcenter.models import Call, Recording, Ticket, Transcript
-from callcenter.models.kpi import OUTCOMES
-from callcenter.supervisor.kpis import (
+from callcenter.kpi.definitions import (
     BACKLOG_STATUSES,
     CALLBACK_TARGET_SECONDS,
     SERVICE_LEVEL_SECONDS,
@@ -31,7 +29,9 @@ from callcenter.supervisor.kpis import (
     Traffic,
     TranscriptionKpis,
 )
-from callcenter.supervisor.sql import seconds_between, utc_hour
+from callcenter.kpi.sql import seconds_between, utc_hour
+from callcenter.models import Call, Recording, Ticket, Transcript
+from callcenter.models.kpi import OUTCOMES
 
 
 def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:

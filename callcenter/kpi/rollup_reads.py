@@ -18,6 +18,8 @@ from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from callcenter.kpi.definitions import Period, Tally
+from callcenter.kpi.rollups import Runs, month_end, runs, settled_until
 from callcenter.models.kpi import (
     CALL_FIGURES,
     RECORDING_FIGURES,
@@ -30,8 +32,6 @@ from callcenter.models.kpi import (
     kpi_ticket_days,
     kpi_ticket_months,
 )
-from callcenter.supervisor.kpis import Period, Tally
-from callcenter.supervisor.rollups import Runs, month_end, runs, settled_until
 
 
 def fresh_days(session: Session, period: Period, today: date) -> set[date]:

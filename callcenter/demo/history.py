@@ -19,6 +19,8 @@ import holidays
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
+from callcenter.demo.call_plan import CallPlan, plan_call
+from callcenter.kpi.rollups import mark_stale
 from callcenter.models import (
     AuditLog,
     Call,
@@ -30,8 +32,6 @@ from callcenter.models import (
     User,
 )
 from callcenter.search import index as search_index
-from callcenter.supervisor.demo_flow import CallPlan, plan_call
-from callcenter.supervisor.rollups import mark_stale
 from routing import reference
 
 CHUNK = 5000  # calls per flush: bounds memory, keeps executemany batches large

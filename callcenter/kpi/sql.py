@@ -1,4 +1,4 @@
-"""Portable SQL pieces the supervisor views need, compiled per dialect (SQLite, PostgreSQL)."""
+"""Portable SQL functions (KPI hour buckets, durations, an index-free sort key), per dialect."""
 
 from __future__ import annotations
 

@@ -11,9 +11,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from callcenter.db import db
+from callcenter.kpi.definitions import Period
+from callcenter.kpi.live import call_kpis, ticket_kpis, transcription_kpis
 from callcenter.models import Call, Recording, Ticket, Transcript
-from callcenter.supervisor.kpi_sql import call_kpis, ticket_kpis, transcription_kpis
-from callcenter.supervisor.kpis import Period
 
 PERIOD = Period(date(2026, 3, 2), date(2026, 3, 3), "Asia/Seoul")
 

@@ -9,9 +9,9 @@ import requests
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
-from callcenter.demo import place_demo_calls
+from callcenter.demo.recording_server import RecordingServer
+from callcenter.demo.sample_calls import place_demo_calls
 from callcenter.models import Recording, Ticket, User
-from callcenter.recording_server import RecordingServer
 from tests.callcenter.voice.conftest import AUDIO
 
 ACCOUNT = "AC" + "3" * 32
@@ -131,6 +131,8 @@ def test_demo_places_korean_sample_calls(app, live_server, session, capsys):
     out = capsys.readouterr().out
     for ticket in tickets:
         assert ticket.number in out
+    # Each call's clip is named with what its caller says (the demo's own audio, not tests/data).
+    assert "녹음 내용: 안녕하세요, 저희는 천안시에 있는 스타트업인데요." in out
     # A fresh database gets a demo supervisor whose one-time password is printed.
     demo = session.scalars(select(User).where(User.username == "demo")).one()
     assert demo.role == "supervisor"
@@ -145,7 +147,7 @@ def test_simulator_follows_dial_and_redirect_like_twilio():
     from flask import Flask, request
     from twilio.twiml.voice_response import VoiceResponse
 
-    from callcenter.simulator import Caller, TwilioSimulator
+    from callcenter.demo.simulator import Caller, TwilioSimulator
     from tests.callcenter.voice.conftest import serving
 
     other = Flask("other")

@@ -9,13 +9,13 @@ import pytest
 from sqlalchemy import select
 
 from callcenter.db import db
+from callcenter.demo.history import generate
+from callcenter.kpi import rollup_reads, rollups
+from callcenter.kpi.definitions import Period, Tally
+from callcenter.kpi.live import add_live
 from callcenter.models import Call, Ticket
 from callcenter.models.kpi import kpi_days, kpi_ticket_days
-from callcenter.supervisor import rollup_reads, rollups
 from callcenter.supervisor.dashboard import Dashboard, build_dashboard
-from callcenter.supervisor.demo_data import generate
-from callcenter.supervisor.kpi_sql import add_live
-from callcenter.supervisor.kpis import Period, Tally
 
 TZ = "Asia/Seoul"
 TODAY = date(2026, 4, 1)  # every day of the generated history is settled by then

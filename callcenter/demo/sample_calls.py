@@ -8,9 +8,11 @@ from pathlib import Path
 import click
 from flask import Flask
 
-from callcenter.simulator import Caller, CallResult, Input, TwilioSimulator
+from callcenter.demo.simulator import Caller, CallResult, Input, TwilioSimulator
 
-AUDIO_DIR = Path(__file__).resolve().parent.parent / "tests" / "data" / "audio"
+# The demo's own clips (synthesised Korean callers, see tools/korean_speech): runtime code
+# never reads the test data.
+AUDIO_DIR = Path(__file__).resolve().parent / "audio"
 
 # (caller ID, answers): a landline that needs no region question, a mobile caller who
 # speaks the menu and region, and a Seoul landline on branch 3.
@@ -25,18 +27,18 @@ _live_simulators: list[TwilioSimulator] = []
 
 
 def demo_audio(directory: Path = AUDIO_DIR) -> list[Path]:
-    """Bundled Korean sample recordings (ko_*.wav), else any IVR test clip."""
-    return sorted(directory.glob("ko_*.wav")) or sorted(directory.glob("ivr_*.wav"))
+    """The bundled Korean sample recordings (ko_*.wav)."""
+    return sorted(directory.glob("ko_*.wav"))
 
 
 def references(directory: Path = AUDIO_DIR) -> dict[str, str]:
-    """What each sample clip says (references.tsv: file name first, text last), if present."""
+    """What each sample clip says (references.tsv: columns file, text, topic), if present."""
     path = directory / "references.tsv"
     if not path.exists():
         return {}
     with open(path, encoding="utf-8", newline="") as f:
-        rows = [r for r in csv.reader(f, delimiter="\t") if len(r) >= 2]
-    return {Path(r[0]).name: r[-1] for r in rows}
+        rows = csv.DictReader(f, delimiter="\t")
+        return {Path(r["file"]).name: r["text"] for r in rows if r.get("file") and r.get("text")}
 
 
 def ensure_demo_account(app: Flask, base_url: str) -> None:
@@ -82,7 +84,7 @@ def place_demo_calls(app: Flask, base_url: str) -> list[CallResult]:
     clips = demo_audio()
     if not clips:
         click.echo(
-            "데모 녹음 파일이 없습니다 (no sample recordings in tests/data/audio).", err=True
+            "데모 녹음 파일이 없습니다 (no sample recordings in callcenter/demo/audio).", err=True
         )
         return []
     said = references()

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from callcenter.supervisor import demo_text
-from callcenter.supervisor.demo_ticket import ticket_life
+from callcenter.demo import korean_text
+from callcenter.demo.ticket_life import ticket_life
 from routing import reference
 
 AREA_CODES = reference.area_codes()
@@ -111,7 +111,7 @@ def plan_call(
     choice = rng.choices(MENU, weights=MENU_WEIGHTS)[0]
     call["menu_choice"] = choice
     if rng.random() < 0.3 and not english:
-        phrase = rng.choice(demo_text.MENU_SPEECH[choice])
+        phrase = rng.choice(korean_text.MENU_SPEECH[choice])
         confidence = round(rng.uniform(0.62, 0.97), 2)
         plan.events.append(
             _event(clock, "menu", "main_menu", speech=phrase, speech_confidence=confidence)
@@ -129,7 +129,7 @@ def plan_call(
     voicemail = choice == "0"
     if region is None:
         clock = _ask_region(rng, plan, clock)
-    topic = rng.choice(demo_text.MENU_TOPICS[choice if choice in "123" else rng.choice("1123")])
+    topic = rng.choice(korean_text.MENU_TOPICS[choice if choice in "123" else rng.choice("1123")])
     return _record(rng, plan, clock, now, centers, topic, voicemail, zone)
 
 
@@ -141,7 +141,7 @@ def _ask_region(rng: random.Random, plan: CallPlan, clock: datetime) -> datetime
         plan.events.append(_event(clock, "region", "region", digits=group.digit))
         plan.call.update(region=province, region_source="ivr_digit")
     elif roll < 0.95:
-        speech = demo_text.REGION_SPEECH[province]
+        speech = korean_text.REGION_SPEECH[province]
         conf = round(rng.uniform(0.55, 0.95), 2)
         plan.events.append(_event(clock, "region", "region", speech=speech, speech_confidence=conf))
         plan.call.update(region=province, region_source="ivr_speech")
@@ -191,7 +191,7 @@ def _record(
     no_speech = status == "done" and roll > 0.985
     if status == "done":
         text, segments = (
-            ("", []) if no_speech else demo_text.transcript(rng, topic, region, voicemail)
+            ("", []) if no_speech else korean_text.transcript(rng, topic, region, voicemail)
         )
         plan.transcript = {
             "text": text,

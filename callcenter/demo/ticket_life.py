@@ -7,7 +7,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from callcenter.supervisor import demo_text
+from callcenter.demo import korean_text
 
 
 def _business(moment: datetime, zone: ZoneInfo) -> datetime:
@@ -52,8 +52,8 @@ def ticket_life(
     summary = None
     if routed_after is None and not pending and rng.random() < 0.8:
         # needs_review: an operator listened and typed the problem, then it was routed.
-        topic = rng.choice(demo_text.MENU_TOPICS["1"])
-        summary = rng.choice(demo_text.PROBLEMS[topic])
+        topic = rng.choice(korean_text.MENU_TOPICS["1"])
+        summary = rng.choice(korean_text.PROBLEMS[topic])
         routed_after = rng.uniform(1800, 6 * 3600)
     if routed_after is not None and not pending:
         routed = created + timedelta(seconds=routed_after)

@@ -36,6 +36,13 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from callcenter.db import AppSession
+from callcenter.kpi.definitions import Period
+from callcenter.kpi.live import (
+    call_hours,
+    follow_up_day_groups,
+    recording_figures,
+    ticket_groups,
+)
 from callcenter.models import Call, Recording, Ticket, utcnow
 from callcenter.models.kpi import (
     CALL_FIGURES,
@@ -50,13 +57,6 @@ from callcenter.models.kpi import (
     kpi_recording_days,
     kpi_ticket_days,
 )
-from callcenter.supervisor.kpi_sql import (
-    call_hours,
-    follow_up_day_groups,
-    recording_figures,
-    ticket_groups,
-)
-from callcenter.supervisor.kpis import Period
 
 log = logging.getLogger(__name__)
 SETTLE_DAYS = 2  # today and yesterday are still moving

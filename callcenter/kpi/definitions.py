@@ -1,7 +1,7 @@
 """KPI definitions for a date range, and the tally that adds figure rows up into them.
 
 Figures arrive as rows of counts and (count, sum) pairs — from the live tables
-(``kpi_sql.py``) or from the daily rollups (``rollups.py``) — and are added into one
+(``live.py``) or from the daily rollups (``rollups.py``) — and are added into one
 ``Tally`` per dashboard, so both sources give the very same dataclasses. The rates and
 means are derived here, never stored, so they stay exact however the period is cut.
 """
