@@ -65,9 +65,9 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(supervisor_bp)
 
-    from callcenter.admin import bp as admin_bp
+    from callcenter.accounts import bp as accounts_bp
 
-    app.register_blueprint(admin_bp)
+    app.register_blueprint(accounts_bp)
 
 
 def register_commands(app: Flask) -> None:

@@ -186,4 +186,4 @@ def export_tickets() -> ResponseReturnValue:
 
 
 # The dashboard, audit and queue pages register on the same blueprint.
-from callcenter.supervisor import admin  # noqa: E402, F401
+from callcenter.supervisor import audit, dashboard_page, queues  # noqa: E402, F401

@@ -20,8 +20,8 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from callcenter.admin import CHANGE_ROLES, VIEW_ROLES, bp
-from callcenter.admin.forms import (
+from callcenter.accounts import CHANGE_ROLES, VIEW_ROLES, bp
+from callcenter.accounts.forms import (
     AccountForm,
     read_new_user,
     read_password,
@@ -118,7 +118,7 @@ def users() -> ResponseReturnValue:
         query = query.where(User.active.is_(True), ~locked)
     rows = db.session.scalars(query).all()
     return render_template(
-        "admin/users.html",
+        "accounts/users.html",
         rows=rows,
         chosen=chosen,
         invalid=invalid,
@@ -157,7 +157,7 @@ def _user_page(
         new_password = session.pop(SHOW_ONCE)["password"]
     response = make_response(
         render_template(
-            "admin/user.html",
+            "accounts/user.html",
             user=user,
             state=state_of(user),
             history=_history(user),
@@ -229,11 +229,11 @@ def new_user() -> ResponseReturnValue:
                 if form.generated:
                     _show_once(created, form.password)
                 flash(t("adm.flash.created", username=created.username), "success")
-                return redirect(url_for("admin.user", user_id=created.id))
+                return redirect(url_for("accounts.user", user_id=created.id))
         status = 400
     return (
         render_template(
-            "admin/user_new.html",
+            "accounts/user_new.html",
             form=form,
             errors=form.messages(),
             password_mode=form.password_mode,
@@ -267,7 +267,7 @@ def update_user(user_id: int) -> ResponseReturnValue:
             db.session.commit()
             key = "adm.flash.updated" if changes else "adm.flash.unchanged"
             flash(t(key, username=target.username), "success" if changes else "info")
-            return redirect(url_for("admin.user", user_id=target.id))
+            return redirect(url_for("accounts.user", user_id=target.id))
     return _user_page(target, profile=form, status=400)
 
 
@@ -291,7 +291,7 @@ def reset_user_password(user_id: int) -> ResponseReturnValue:
     if form.generated:
         _show_once(target, form.password)
     flash(t("adm.flash.password", username=target.username), "success")
-    return redirect(url_for("admin.user", user_id=target.id))
+    return redirect(url_for("accounts.user", user_id=target.id))
 
 
 @bp.post("/users/<int:user_id>/unlock")
@@ -304,7 +304,7 @@ def unlock_user(user_id: int) -> ResponseReturnValue:
         flash(t("adm.flash.unlocked", username=target.username), "success")
     else:
         flash(t("adm.flash.not_locked", username=target.username), "info")
-    return redirect(url_for("admin.user", user_id=target.id))
+    return redirect(url_for("accounts.user", user_id=target.id))
 
 
 def _set_active(user_id: int, active: bool) -> ResponseReturnValue:
@@ -314,12 +314,12 @@ def _set_active(user_id: int, active: bool) -> ResponseReturnValue:
     except UserError as exc:
         db.session.rollback()
         flash(exc.message(), "error")
-        return redirect(url_for("admin.user", user_id=user_id))
+        return redirect(url_for("accounts.user", user_id=user_id))
     db.session.commit()
     state = "reactivated" if active else "deactivated"
     key = f"adm.flash.{state}" if changed else f"adm.flash.already_{state}"
     flash(t(key, username=target.username), "success" if changed else "info")
-    return redirect(url_for("admin.user", user_id=target.id))
+    return redirect(url_for("accounts.user", user_id=target.id))
 
 
 @bp.post("/users/<int:user_id>/deactivate")

@@ -7,11 +7,17 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from callcenter.admin import bp
+from callcenter.accounts import bp
 from callcenter.db import db
 from callcenter.models import AuditLog, User
 from tests.auth_helpers import PASSWORD, csrf_token, make_user, sign_in, signed_in_client
-from tests.callcenter.admin.helpers import audit_rows, field_error, post, shown_password, user_row
+from tests.callcenter.accounts.helpers import (
+    audit_rows,
+    field_error,
+    post,
+    shown_password,
+    user_row,
+)
 
 CHANGES = ("profile", "password", "unlock", "deactivate", "reactivate")
 
