@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import csv
+import secrets
 from pathlib import Path
 
 import click
 from flask import Flask
+from sqlalchemy import select
 
+from callcenter.auth.security import create_user
+from callcenter.db import db
 from callcenter.demo.simulator import Caller, CallResult, Input, TwilioSimulator
+from callcenter.models import Call, Ticket, User
 
 # The demo's own clips (synthesised Korean callers, see tools/korean_speech): runtime code
 # never reads the test data.
@@ -41,20 +46,25 @@ def references(directory: Path = AUDIO_DIR) -> dict[str, str]:
         return {Path(r["file"]).name: r["text"] for r in rows if r.get("file") and r.get("text")}
 
 
+def call_tickets(call_sid: str) -> list[Ticket]:
+    """The tickets a call created, oldest first (read fresh from the database)."""
+    db.session.remove()
+    return list(
+        db.session.scalars(
+            select(Ticket)
+            .join(Call, Ticket.call_id == Call.id)
+            .where(Call.call_sid == call_sid)
+            .order_by(Ticket.id)
+        )
+    )
+
+
 def ensure_demo_account(app: Flask, base_url: str) -> None:
     """On a fresh development database, create a supervisor account and print its password.
 
     A new user running the demo can then sign in to the console at once. Never in
     production, and never when any account exists.
     """
-    import secrets
-
-    from sqlalchemy import select
-
-    from callcenter.auth.security import create_user
-    from callcenter.db import db
-    from callcenter.models import User
-
     if app.config["APP_ENV"] == "production":
         return
     with app.app_context():
@@ -77,8 +87,6 @@ def ensure_demo_account(app: Flask, base_url: str) -> None:
 
 def place_demo_calls(app: Flask, base_url: str) -> list[CallResult]:
     """Place the sample calls through the simulator and print their tickets."""
-    from callcenter.cli.simulate import call_tickets
-
     ensure_demo_account(app, base_url)
 
     clips = demo_audio()
