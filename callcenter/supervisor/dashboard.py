@@ -1,9 +1,9 @@
 """The dashboard's KPIs for any period: fresh days from the daily rollups, the rest live.
 
 A year of 100,000 calls is too many rows to aggregate on every page view, so settled days
-are summed once into the rollup tables (``rollups.py``); the dashboard adds up those sums
-and computes only yesterday, today and any day marked stale from the live tables. Both
-sources fold into the same ``Tally``, so the figures are the same either way.
+are summed once into the rollup tables (``callcenter.kpi.rollups``); the dashboard adds up
+those sums and computes only yesterday, today and any day marked stale from the live tables.
+Both sources fold into the same ``Tally``, so the figures are the same either way.
 """
 
 from __future__ import annotations
