@@ -36,8 +36,8 @@ def prepare(app, calls: int, *, analyze_first: bool = False) -> None:  # type: i
     from callcenter.auth.security import create_user
     from callcenter.cli.database import seed, upgrade_schema
     from callcenter.db import db
+    from callcenter.demo.history import analyze, generate
     from callcenter.models import Call, User
-    from callcenter.supervisor.demo_data import analyze, generate
 
     today = datetime.now(ZoneInfo(app.config["TIMEZONE"])).date()
     with app.app_context():
@@ -80,7 +80,7 @@ def prepare(app, calls: int, *, analyze_first: bool = False) -> None:  # type: i
             analyze(db.session())
             db.session.commit()
         try:
-            from callcenter.supervisor import rollups
+            from callcenter.kpi import rollups
         except ImportError:  # code from before the KPI rollups
             pass
         else:
@@ -107,8 +107,8 @@ def main() -> None:
         os.environ["REDIS_URL"] = args.redis_url
     from callcenter import create_app
     from callcenter.db import db
+    from callcenter.kpi import rollups
     from callcenter.models import Call
-    from callcenter.supervisor import rollups
     from callcenter.supervisor.calllog import encode_cursor
 
     app = create_app({"WTF_CSRF_ENABLED": False})

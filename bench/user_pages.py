@@ -46,8 +46,8 @@ def main() -> None:
     from callcenter import create_app
     from callcenter.auth.security import hash_password
     from callcenter.db import db
+    from callcenter.demo.history import analyze
     from callcenter.models import AuditLog, User
-    from callcenter.supervisor.demo_data import analyze
     from routing import reference
 
     app = create_app({"WTF_CSRF_ENABLED": False})

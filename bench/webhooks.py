@@ -93,7 +93,7 @@ def start_server(env: dict[str, str], port: int, workers: int, threads: int) -> 
 
 def scenario(n: int):  # -> Caller (imported lazily in client processes)
     """The n-th call's script: a rotation over the branches a real day sees."""
-    from callcenter.simulator import Caller, Input
+    from callcenter.demo.simulator import Caller, Input
 
     mobile = f"+8210{5000_0000 + n:08d}"
     keys = lambda *v: [Input("dtmf", x) for x in v]  # noqa: E731
@@ -116,7 +116,7 @@ def client_calls(base_url: str, numbers: list[int], pace: float, ramp: float) ->
     """One client process: its calls in parallel threads; returns (exchanges, seconds)."""
     import random
 
-    from callcenter.simulator import TwilioSimulator
+    from callcenter.demo.simulator import TwilioSimulator
 
     def one(n: int) -> list[tuple[str, int, float]]:
         time.sleep(random.uniform(0, ramp))  # calls do not all ring in the same millisecond

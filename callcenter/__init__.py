@@ -42,7 +42,7 @@ def _instance_path() -> str:
 def register_extensions(app: Flask) -> None:
     """Database engine and session, search index and KPI rollup hooks; sign-in, CSRF, layout."""
     from callcenter import auth, search
-    from callcenter.supervisor import rollups
+    from callcenter.kpi import rollups
 
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     db.init_app(app)
@@ -65,9 +65,9 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(supervisor_bp)
 
-    from callcenter.admin import bp as admin_bp
+    from callcenter.accounts import bp as accounts_bp
 
-    app.register_blueprint(admin_bp)
+    app.register_blueprint(accounts_bp)
 
 
 def register_commands(app: Flask) -> None:

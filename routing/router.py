@@ -20,7 +20,8 @@ from routing.centers import (
     suggest_institutes,
 )
 from routing.location import Location, resolve_location
-from routing.topics import TopicClassifier, TopicResult, topic_names
+from routing.topic_result import TopicResult, topic_names
+from routing.topics import TopicClassifier
 
 SOURCE_KO = {
     "area_code": "발신번호 지역번호",

@@ -22,15 +22,7 @@ from routing import reference
 from routing.features import pair_features, word_features
 from routing.lexicon import Hit, Lexicon
 from routing.text import Morphology, eojeols
-from routing.topic_result import (
-    LOW_CONFIDENCE,
-    MENU_GROUPS,
-    MENU_PRIOR,
-    TECHNICAL,
-    TopicResult,
-    menu_group,
-    topic_names,
-)
+from routing.topic_result import MENU_PRIOR, TopicResult, menu_group
 
 MODEL_PATH = reference.DATA_DIR / "topic_model.npz"
 
@@ -327,15 +319,3 @@ class _Word:
     ex_ids: np.ndarray  # examples sharing a distinctive feature with the word
     ex_weights: np.ndarray  # idf squared of that feature, per posting
     sim_norm2: float  # sum of squared idf over the word's distinctive features
-
-
-__all__: Sequence[str] = [
-    "LOW_CONFIDENCE",
-    "MENU_GROUPS",
-    "MENU_PRIOR",
-    "TECHNICAL",
-    "TopicClassifier",
-    "TopicResult",
-    "menu_group",
-    "topic_names",
-]

@@ -14,7 +14,6 @@ from flask.typing import ResponseReturnValue
 
 from callcenter.auth import json_error, protect_blueprint
 from callcenter.auth.views import client_ip
-from callcenter.cli.tickets import ticket_as_dict
 from callcenter.console.actions import add_action_routes, describe, load_ticket, perform
 from callcenter.console.inbox import acting_user, current_filter
 from callcenter.console.present import caller_for, segments_of
@@ -22,6 +21,7 @@ from callcenter.console.queries import changed_since, inbox_page
 from callcenter.db import db
 from callcenter.i18n import both
 from callcenter.models import Ticket, User, utcnow
+from callcenter.serializers import ticket_as_dict
 from callcenter.services.workflow import WorkflowError, allowed_moves, may_act
 
 bp = Blueprint("api", __name__, url_prefix="/api")

@@ -43,7 +43,7 @@ NAV_ITEMS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("supervisor.calls", "nav.calls", ("supervisor", "admin")),
     ("supervisor.dashboard", "nav.dashboard", ("supervisor", "admin")),
     ("supervisor.audit", "nav.audit", ("supervisor", "admin")),
-    ("admin.users", "nav.users", ("admin",)),
+    ("accounts.users", "nav.users", ("admin",)),
 )
 
 login_manager = LoginManager()
@@ -121,7 +121,7 @@ def _nav_items() -> list[dict[str, Any]]:
                     # Ticket pages belong to the inbox section.
                     "active": request.endpoint == endpoint
                     or (endpoint == "console.inbox" and request.blueprint == "console")
-                    or (endpoint == "admin.users" and request.blueprint == "admin"),
+                    or (endpoint == "accounts.users" and request.blueprint == "accounts"),
                 }
             )
     return items

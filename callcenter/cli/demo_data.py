@@ -26,8 +26,8 @@ from callcenter.db import db
 @with_appcontext
 def demo_data_command(calls: int, days: int, seed: int, end: datetime | None) -> None:
     """Write CALLS demo calls (events, recordings, Korean transcripts, tickets, audit rows)."""
-    from callcenter.supervisor.demo_data import DemoDataError, analyze, generate
-    from callcenter.supervisor.rollups import refresh
+    from callcenter.demo.history import DemoDataError, analyze, generate
+    from callcenter.kpi.rollups import refresh
 
     timezone = current_app.config["TIMEZONE"]
     last: date = end.date() if end else datetime.now(ZoneInfo(timezone)).date() - timedelta(days=1)

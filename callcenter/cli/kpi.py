@@ -20,7 +20,7 @@ from callcenter.db import db
 @with_appcontext
 def kpi_rollups_command(rebuild: bool) -> None:
     """Sum every settled day that needs it (the worker does this each minute, in slices)."""
-    from callcenter.supervisor.rollups import refresh, stale_all
+    from callcenter.kpi.rollups import refresh, stale_all
 
     timezone = current_app.config["TIMEZONE"]
     began = time.perf_counter()

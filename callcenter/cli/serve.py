@@ -81,7 +81,7 @@ def serve_command(host: str, port: int, web_workers: int, job_workers: int, demo
             return
         click.echo(f"1379 콜센터 실행 중: {base_url}  (Ctrl-C로 종료)")
         if demo:
-            from callcenter.demo import place_demo_calls
+            from callcenter.demo.sample_calls import place_demo_calls
 
             place_demo_calls(app, env["PUBLIC_BASE_URL"])
 

@@ -12,8 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from callcenter.db import db
-from callcenter.models import Call, Recording, Ticket
-from callcenter.simulator import Caller, CallResult, Input, TwilioSimulator
+from callcenter.demo.sample_calls import call_tickets
+from callcenter.demo.simulator import Caller, CallResult, Input, TwilioSimulator
+from callcenter.models import Call, Recording
 
 
 def simulator_for(app: Flask, base_url: str | None = None) -> TwilioSimulator:
@@ -24,19 +25,6 @@ def simulator_for(app: Flask, base_url: str | None = None) -> TwilioSimulator:
         app.config["TWILIO_AUTH_TOKEN"],
         public_base_url=public,
         account_sid=app.config.get("TWILIO_ACCOUNT_SID") or None,
-    )
-
-
-def call_tickets(call_sid: str) -> list[Ticket]:
-    """The tickets a call created, oldest first (read fresh from the database)."""
-    db.session.remove()
-    return list(
-        db.session.scalars(
-            select(Ticket)
-            .join(Call, Ticket.call_id == Call.id)
-            .where(Call.call_sid == call_sid)
-            .order_by(Ticket.id)
-        )
     )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 from flask import Blueprint
@@ -10,31 +9,13 @@ from flask import Blueprint
 from callcenter.auth import protect_blueprint
 from callcenter.console import messages as _messages  # noqa: F401  (registers the texts)
 from callcenter.console.present import caller_for, readable
-from callcenter.i18n import MESSAGES, current_language, t
+from callcenter.display import center_name, is_code, topic_name
+from callcenter.i18n import MESSAGES, t
 from callcenter.models import AuditLog
-from routing import reference
 
 bp = Blueprint("console", __name__, url_prefix="/console")
 CONSOLE_ROLES = ("operator", "supervisor", "admin")
 protect_blueprint(bp, *CONSOLE_ROLES)
-
-
-@cache
-def _names(kind: str) -> dict[str, tuple[str, str]]:
-    rows = reference.topics() if kind == "topic" else reference.centers()
-    return {row.code: (row.name_ko, row.name_en) for row in rows}
-
-
-def topic_name(code: str | None) -> str:
-    """A topic's name in the current language ('—' when unknown or unset)."""
-    names = _names("topic").get(code or "")
-    return (names[0] if current_language() == "ko" else names[1]) if names else code or "—"
-
-
-def center_name(code: str | None) -> str:
-    """A center's name in the current language ('—' when unset)."""
-    names = _names("center").get(code or "")
-    return (names[0] if current_language() == "ko" else names[1]) if names else code or "—"
 
 
 def routing_label(key: str) -> str:
@@ -48,9 +29,9 @@ def routing_value(key: str, value: Any) -> str:
     if isinstance(value, str):
         if f"region_source.{value}" in MESSAGES and "source" in key:
             return t(f"region_source.{value}")
-        if value in _names("center"):
+        if is_code("center", value):
             return center_name(value)
-        if value in _names("topic"):
+        if is_code("topic", value):
             return topic_name(value)
     return readable(value)
 

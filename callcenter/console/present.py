@@ -1,4 +1,5 @@
-"""How tickets are shown: masked numbers, segment times, the routing explanation."""
+"""How tickets are shown: the caller's number as a user may see it, segment times, the
+routing explanation. Names and number formats come from ``callcenter.display``."""
 
 from __future__ import annotations
 
@@ -6,63 +7,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-import phonenumbers
-
+from callcenter.display import mask_number, national_format
 from callcenter.models import Ticket, User
 from callcenter.services.workflow import may_see_full_number
-
-MASK = "•"
-_HIDE_DIGITS = str.maketrans("0123456789", MASK * 10)
-
-
-def national_format(number: str) -> str:
-    """+821012345678 → 010-1234-5678; text such as 'Anonymous' is returned unchanged."""
-    korean = _korean_national(number)
-    if korean is not None:
-        return korean
-    if not any(ch.isdigit() for ch in number):  # 'Anonymous', 'Restricted': nothing to parse
-        return number
-    try:
-        parsed = phonenumbers.parse(number, "KR")
-    except phonenumbers.NumberParseException:
-        return number
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
-
-
-def _korean_national(number: str) -> str | None:
-    # A fast path for the common +82 shapes (an inbox page formats 50 numbers); anything
-    # unusual goes through phonenumbers. tests/console check both agree.
-    n = number[3:]
-    if not number.startswith("+82") or not n.isdigit():
-        return None
-    if n.startswith("2") and len(n) in (8, 9):  # Seoul 02-XXX(X)-XXXX
-        return f"02-{n[1:-4]}-{n[-4:]}"
-    if n.startswith("10") and len(n) == 10:  # mobile 010-XXXX-XXXX
-        return f"010-{n[2:6]}-{n[6:]}"
-    if n.startswith("70") and len(n) == 10:  # internet phones 070-XXXX-XXXX
-        return f"070-{n[2:6]}-{n[6:]}"
-    if n[0] in "3456" and len(n) in (9, 10):  # area codes 031 ... 064
-        return f"0{n[:2]}-{n[2:-4]}-{n[-4:]}"
-    return None
-
-
-def mask_number(number: str) -> str:
-    """Every digit but the last four hidden, keeping the number's shape: •••-••••-5678."""
-    korean = _korean_national(number)
-    if korean is not None:  # all digits but the dashes, the last four characters digits
-        return korean[:-4].translate(_HIDE_DIGITS) + korean[-4:]
-    shown = national_format(number)
-    digits = sum(ch.isdigit() for ch in shown)
-    if digits < 4:
-        return shown
-    out, seen = [], 0
-    for ch in shown:
-        if ch.isdigit():
-            seen += 1
-            out.append(ch if seen > digits - 4 else MASK)
-        else:
-            out.append(ch)
-    return "".join(out)
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,11 @@
 A year of calls is too many rows to aggregate on every page view, and the KPIs add up, so
 each settled local day (it ended before yesterday) is summed once into these tables and
 re-summed whenever one of its rows changes (``kpi_days.fresh`` goes false; see
-``callcenter/supervisor/rollups.py``). The dashboard reads fresh days from here and computes
+``callcenter/kpi/rollups.py``). The dashboard reads fresh days from here and computes
 the rest — yesterday, today and any day marked stale — from the live tables.
 
 The tables are plain Core tables: their columns are the figure names below, which the SQL
-that computes them (``callcenter/supervisor/kpi_sql.py``) labels its columns with.
+that computes them (``callcenter/kpi/live.py``) labels its columns with.
 """
 
 from __future__ import annotations

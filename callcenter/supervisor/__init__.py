@@ -1,5 +1,4 @@
-"""Supervisor views: call log, call timeline, KPI dashboard, exports, audit trail, queues.
-
-The web part lives in ``views`` (blueprint ``supervisor``); KPIs, charts and demo data
-are plain modules usable without a request.
+"""Supervisor pages (blueprint ``supervisor``): call log and call timeline, CSV exports
+(``views``, ``exports``), the KPI dashboard (``dashboard_page``), the audit trail (``audit``)
+and the job queues (``queues``). The KPIs themselves live in ``callcenter.kpi``.
 """

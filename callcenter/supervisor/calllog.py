@@ -18,10 +18,10 @@ from sqlalchemy import Select, func, or_, select, union
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from callcenter.kpi.definitions import OUTCOMES, Period
 from callcenter.models import Call, CallEvent, Recording, Ticket, Transcript
 from callcenter.search.index import summary_entries, transcript_entries
 from callcenter.search.match import keys_containing
-from callcenter.supervisor.kpis import OUTCOMES, Period
 
 PAGE_SIZE = 50
 COUNT_CAP = 10_000

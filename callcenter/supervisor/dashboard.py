@@ -1,9 +1,9 @@
 """The dashboard's KPIs for any period: fresh days from the daily rollups, the rest live.
 
 A year of 100,000 calls is too many rows to aggregate on every page view, so settled days
-are summed once into the rollup tables (``rollups.py``); the dashboard adds up those sums
-and computes only yesterday, today and any day marked stale from the live tables. Both
-sources fold into the same ``Tally``, so the figures are the same either way.
+are summed once into the rollup tables (``callcenter.kpi.rollups``); the dashboard adds up
+those sums and computes only yesterday, today and any day marked stale from the live tables.
+Both sources fold into the same ``Tally``, so the figures are the same either way.
 """
 
 from __future__ import annotations
@@ -14,9 +14,8 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from callcenter.jobs import SWEEPS
-from callcenter.supervisor import rollup_reads, rollups
-from callcenter.supervisor.kpi_sql import add_live, backlog
-from callcenter.supervisor.kpis import (
+from callcenter.kpi import rollup_reads, rollups
+from callcenter.kpi.definitions import (
     CallKpis,
     Period,
     Tally,
@@ -24,6 +23,7 @@ from callcenter.supervisor.kpis import (
     Traffic,
     TranscriptionKpis,
 )
+from callcenter.kpi.live import add_live, backlog
 
 
 @dataclass

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
+from callcenter.display import center_name
 from callcenter.i18n import t
+from callcenter.kpi.definitions import OUTCOMES
 from callcenter.supervisor.charts import bar_chart, hbar_chart, line_chart
 from callcenter.supervisor.dashboard import Dashboard
-from callcenter.supervisor.kpis import OUTCOMES
-from callcenter.supervisor.present import center_name, percent
+from callcenter.supervisor.present import percent
 
 
 def weekday_names() -> list[str]:
@@ -71,7 +72,7 @@ def charts_for(board: Dashboard) -> dict[str, Markup]:
         ),
         "centers": hbar_chart(
             "chart-centers",
-            [center_name(code) for code, _ in by_center],
+            [center_name(code, t("sv.none")) for code, _ in by_center],
             [k.tickets for _, k in by_center],
             title=t("sv.chart.centers"),
             desc=t("sv.chart.centers_desc", tickets=f"{board.tickets.tickets:,}"),

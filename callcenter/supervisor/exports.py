@@ -1,29 +1,30 @@
 """CSV exports of the call log's current filter: calls, and the tickets of those calls.
 
 UTF-8 with a byte-order mark so that Excel opens Korean text correctly; rows are streamed
-in batches, so a year of calls never sits in memory at once.
+in batches, so a year of calls never sits in memory at once. Each export is one table of
+columns: the header, the selected expression and the cell's writer are named once, together.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from callcenter.display import mask_number, names
 from callcenter.i18n import t
+from callcenter.kpi.definitions import OUTCOMES
+from callcenter.kpi.sql import sort_key
 from callcenter.models import Call, Ticket, Transcript
 from callcenter.supervisor.calllog import CallFilter, conditions
-from callcenter.supervisor.kpis import OUTCOMES
-from callcenter.supervisor.present import center_name, mask_caller, topic_name
-from callcenter.supervisor.sql import sort_key
-from routing import reference
 
 BOM = "\ufeff"
 BATCH = 2000
@@ -48,19 +49,111 @@ def csv_lines(
         yield buffer.getvalue()
 
 
-class _Names:
+class Labels:
     """Labels looked up once per export, not once per row (100,000 rows add up)."""
 
     def __init__(self, timezone: str) -> None:
         self.zone = ZoneInfo(timezone)
-        self.centers = {c.code: center_name(c.code) for c in reference.centers()}
-        self.topics = {t_.code: topic_name(t_.code) for t_ in reference.topics()}
+        self.centers = names("center")
+        self.topics = names("topic")
         self.outcomes = {o: t(f"sv.outcome.{o}") for o in OUTCOMES}
 
     def time(self, moment: datetime | None) -> str:
         """Local date and time to the second (YYYY-MM-DD HH:MM:SS), or empty."""
         # isoformat is several times cheaper than strftime, once per cell of 100,000 rows.
         return moment.astimezone(self.zone).isoformat(" ", "seconds")[:19] if moment else ""
+
+
+Writer = Callable[[Labels, Any], Any]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One CSV column: its header (message ``sv.csv.<key>``), what to select, how to write it."""
+
+    key: str
+    expression: ColumnElement[Any]
+    write: Writer | None = None  # None: the value as selected (None as an empty cell)
+
+
+def _time(labels: Labels, moment: datetime | None) -> str:
+    return labels.time(moment)
+
+
+def _masked(_labels: Labels, number: str) -> str:
+    return mask_number(number)
+
+
+def _center(labels: Labels, code: str | None) -> str:
+    return labels.centers.get(code or "", "")
+
+
+def _topic(labels: Labels, code: str | None) -> str:
+    return labels.topics.get(code or "", "")
+
+
+def _outcome(labels: Labels, outcome: str | None) -> str | None:
+    return labels.outcomes.get(outcome or "", outcome)
+
+
+_call, _ticket, _transcript = Call.__table__.c, Ticket.__table__.c, Transcript.__table__.c
+
+# One row per call, its first ticket beside it.
+CALL_COLUMNS = (
+    Column("started", _call.started_at, _time),
+    Column("call_sid", _call.call_sid),
+    Column("caller", _call.from_number, _masked),
+    Column("region", _call.region),
+    Column("region_source", _call.region_source),
+    Column("language", _call.language),
+    Column("menu", _call.menu_choice),
+    Column("duration", _call.duration_seconds),
+    Column("outcome", _call.outcome, _outcome),
+    Column("queue_wait", _call.queue_wait_seconds),
+    Column("ticket", _ticket.number),
+    Column("kind", _ticket.kind),
+    Column("status", _ticket.status),
+    Column("center", _ticket.center_code, _center),
+    Column("topic", _ticket.topic_code, _topic),
+)
+
+# One row per ticket of the filtered calls.
+TICKET_COLUMNS = (
+    Column("ticket", _ticket.number),
+    Column("created", _ticket.created_at, _time),
+    Column("kind", _ticket.kind),
+    Column("status", _ticket.status),
+    Column("caller", _ticket.caller_number, _masked),
+    Column("region", _ticket.region),
+    Column("center", _ticket.center_code, _center),
+    Column("topic", _ticket.topic_code, _topic),
+    Column("routed", _ticket.routed_at, _time),
+    Column("first_response", _ticket.first_response_at, _time),
+    Column("resolved", _ticket.resolved_at, _time),
+    Column("follow_up_on", _ticket.follow_up_on),  # a date: written as YYYY-MM-DD
+    Column("follow_up_done", _ticket.follow_up_done_at, _time),
+    Column("closed", _ticket.closed_at, _time),
+    # The typed summary, else what the caller said (an empty summary counts as none).
+    Column("text", func.coalesce(func.nullif(_ticket.summary, ""), _transcript.text)),
+)
+
+
+def header(columns: Sequence[Column]) -> list[str]:
+    """The header row in the current language."""
+    return [t(f"sv.csv.{column.key}") for column in columns]
+
+
+def _written(
+    rows: Iterable[Sequence[Any]], columns: Sequence[Column], timezone: str, skip: int = 0
+) -> Iterator[list[Any]]:
+    """Each row's cells after the first ``skip`` values, through the columns' writers."""
+    labels = Labels(timezone)
+    writers = [(i, column.write) for i, column in enumerate(columns) if column.write]
+    for row in rows:
+        cells = list(row[skip:])
+        for i, write in writers:
+            cells[i] = write(labels, cells[i])
+        yield cells
 
 
 def _streamed(session: Session, query: Any) -> Iterator[Any]:
@@ -79,187 +172,36 @@ def _streamed(session: Session, query: Any) -> Iterator[Any]:
 
 def call_rows(
     session: Session, f: CallFilter, timezone: str
-) -> tuple[list[str], Iterator[tuple[Any, ...]]]:
+) -> tuple[list[str], Iterator[list[Any]]]:
     """Header and rows of the calls export (one row per call, its first ticket beside it)."""
-    header = [
-        t(f"sv.csv.{name}")
-        for name in (
-            "started",
-            "call_sid",
-            "caller",
-            "region",
-            "region_source",
-            "language",
-            "menu",
-            "duration",
-            "outcome",
-            "queue_wait",
-            "ticket",
-            "kind",
-            "status",
-            "center",
-            "topic",
-        )
-    ]
+    query = (
+        select(_call.id, *(column.expression for column in CALL_COLUMNS))
+        .outerjoin(Ticket.__table__, _ticket.call_id == _call.id)
+        .where(*conditions(f, timezone))
+        .order_by(_call.started_at.desc(), _call.id.desc(), _ticket.id)
+    )
 
-    def rows() -> Iterator[tuple[Any, ...]]:
-        names = _Names(timezone)
-        local, outcomes, centers, topics = names.time, names.outcomes, names.centers, names.topics
-        c, k = Call.__table__.c, Ticket.__table__.c
-        query = (
-            select(
-                c.id,
-                c.started_at,
-                c.call_sid,
-                c.from_number,
-                c.region,
-                c.region_source,
-                c.language,
-                c.menu_choice,
-                c.duration_seconds,
-                c.outcome,
-                c.queue_wait_seconds,
-                k.number,
-                k.kind,
-                k.status,
-                k.center_code,
-                k.topic_code,
-            )
-            .outerjoin(Ticket.__table__, k.call_id == c.id)
-            .where(*conditions(f, timezone))
-            .order_by(c.started_at.desc(), c.id.desc(), k.id)
-        )
+    def first_ticket_only() -> Iterator[Any]:
         last_call = None
-        for (
-            call_id,
-            started,
-            sid,
-            number,
-            region,
-            region_source,
-            language,
-            menu,
-            seconds,
-            outcome,
-            wait,
-            ticket,
-            kind,
-            status,
-            center,
-            topic,
-        ) in _streamed(session, query):
-            if call_id == last_call:
+        for row in _streamed(session, query):
+            if row[0] == last_call:
                 continue  # a second ticket of the same call: the first one stands for it
-            last_call = call_id
-            yield (
-                local(started),
-                sid,
-                mask_caller(number),
-                region,
-                region_source,
-                language,
-                menu,
-                seconds,
-                outcomes.get(outcome, outcome),
-                wait,
-                ticket,
-                kind,
-                status,
-                centers.get(center, ""),
-                topics.get(topic, ""),
-            )
+            last_call = row[0]
+            yield row
 
-    return header, rows()
+    return header(CALL_COLUMNS), _written(first_ticket_only(), CALL_COLUMNS, timezone, skip=1)
 
 
 def ticket_rows(
     session: Session, f: CallFilter, timezone: str
-) -> tuple[list[str], Iterator[tuple[Any, ...]]]:
+) -> tuple[list[str], Iterator[list[Any]]]:
     """Header and rows of the tickets export: tickets of the filtered calls, newest first."""
-    header = [
-        t(f"sv.csv.{name}")
-        for name in (
-            "ticket",
-            "created",
-            "kind",
-            "status",
-            "caller",
-            "region",
-            "center",
-            "topic",
-            "routed",
-            "first_response",
-            "resolved",
-            "follow_up_on",
-            "follow_up_done",
-            "closed",
-            "text",
-        )
-    ]
-
-    def rows() -> Iterator[tuple[Any, ...]]:
-        names = _Names(timezone)
-        local, centers, topics = names.time, names.centers, names.topics
-        k, c, r = Ticket.__table__.c, Call.__table__.c, Transcript.__table__.c
-        query = (
-            select(
-                k.number,
-                k.created_at,
-                k.kind,
-                k.status,
-                k.caller_number,
-                k.region,
-                k.center_code,
-                k.topic_code,
-                k.routed_at,
-                k.first_response_at,
-                k.resolved_at,
-                k.follow_up_on,
-                k.follow_up_done_at,
-                k.closed_at,
-                k.summary,
-                r.text,
-            )
-            .join(Call.__table__, c.id == k.call_id)
-            # A transcript hangs off its recording: joined by the recording id directly.
-            .outerjoin(Transcript.__table__, r.recording_id == k.recording_id)
-            .where(*conditions(f, timezone))
-            .order_by(sort_key(k.created_at).desc(), k.id.desc())
-        )
-        for (
-            number,
-            created,
-            kind,
-            status,
-            caller,
-            region,
-            center,
-            topic,
-            routed,
-            responded,
-            resolved,
-            follow_up_on,
-            followed_up,
-            closed,
-            summary,
-            heard,
-        ) in _streamed(session, query):
-            yield (
-                number,
-                local(created),
-                kind,
-                status,
-                mask_caller(caller),
-                region,
-                centers.get(center, ""),
-                topics.get(topic, ""),
-                local(routed),
-                local(responded),
-                local(resolved),
-                follow_up_on,  # a date: written as YYYY-MM-DD
-                local(followed_up),
-                local(closed),
-                summary or heard,
-            )
-
-    return header, rows()
+    query = (
+        select(*(column.expression for column in TICKET_COLUMNS))
+        .join(Call.__table__, _call.id == _ticket.call_id)
+        # A transcript hangs off its recording: joined by the recording id directly.
+        .outerjoin(Transcript.__table__, _transcript.recording_id == _ticket.recording_id)
+        .where(*conditions(f, timezone))
+        .order_by(sort_key(_ticket.created_at).desc(), _ticket.id.desc())
+    )
+    return header(TICKET_COLUMNS), _written(_streamed(session, query), TICKET_COLUMNS, timezone)

@@ -1,16 +1,15 @@
-"""How supervisor pages show things: masked callers, durations, rates, names, local times."""
+"""How supervisor pages show things: durations, rates, local times, regions.
+
+Names of topics and centers and masked numbers come from ``callcenter.display``.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from callcenter.console.present import mask_number
-from callcenter.i18n import current_language, t
+from callcenter.i18n import current_language
 from routing import reference
-
-# Callers are masked exactly as the operator console masks them (all but the last 4 digits).
-mask_caller = mask_number
 
 
 def duration(seconds: float | None) -> str:
@@ -35,22 +34,6 @@ def duration(seconds: float | None) -> str:
 def percent(value: float | None) -> str:
     """0.2314 → 23.1%; '–' when there was nothing to divide."""
     return "–" if value is None else f"{value * 100:.1f}%"
-
-
-def center_name(code: str | None) -> str:
-    """A center's name in the current language; '–' when unset."""
-    for center in reference.centers():
-        if center.code == code:
-            return center.name_ko if current_language() == "ko" else center.name_en
-    return code if code and code != "-" else t("sv.none")
-
-
-def topic_name(code: str | None) -> str:
-    """A topic's name in the current language; '–' when unset."""
-    for topic in reference.topics():
-        if topic.code == code:
-            return topic.name_ko if current_language() == "ko" else topic.name_en
-    return code if code and code != "-" else t("sv.none")
 
 
 def local(moment: datetime | None, timezone: str, fmt: str = "%Y-%m-%d %H:%M:%S") -> str:

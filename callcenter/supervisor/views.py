@@ -26,7 +26,9 @@ from werkzeug.exceptions import NotFound
 
 from callcenter.auth import protect_blueprint, roles_required
 from callcenter.db import db
+from callcenter.display import center_name, mask_number, topic_name
 from callcenter.i18n import MESSAGES, t
+from callcenter.kpi.definitions import OUTCOMES
 from callcenter.models import Call, Recording
 from callcenter.supervisor import exports, messages  # noqa: F401  (registers the texts)
 from callcenter.supervisor.calllog import (
@@ -37,16 +39,7 @@ from callcenter.supervisor.calllog import (
     load_page,
     parse_filter,
 )
-from callcenter.supervisor.kpis import OUTCOMES
-from callcenter.supervisor.present import (
-    center_name,
-    duration,
-    local,
-    mask_caller,
-    percent,
-    regions,
-    topic_name,
-)
+from callcenter.supervisor.present import duration, local, percent, regions
 from routing import reference
 
 bp = Blueprint("supervisor", __name__, url_prefix="/supervisor")
@@ -57,20 +50,18 @@ protect_blueprint(bp, *SUPERVISOR_ROLES)
 @bp.context_processor
 def _helpers() -> dict[str, object]:
     """``sv.*`` in the supervisor templates: masking and formatting helpers."""
-    # Names looked up once per page in the page's language, not once per table cell.
-    centers = {c.code: center_name(c.code) for c in reference.centers()}
-    topics = {tp.code: topic_name(tp.code) for tp in reference.topics()}
+    unset = t("sv.none")
     return {
         "sv": SimpleNamespace(
             **_HELPERS,
-            center_name=lambda code: centers.get(code) or center_name(code),
-            topic_name=lambda code: topics.get(code) or topic_name(code),
+            center_name=lambda code: center_name(code, unset),
+            topic_name=lambda code: topic_name(code, unset),
         )
     }
 
 
 _HELPERS: dict[str, object] = {
-    "mask": mask_caller,
+    "mask": mask_number,
     "duration": duration,
     "percent": percent,
     # A known text for prefix+key, else the key itself (actions and event kinds grow).
@@ -186,4 +177,4 @@ def export_tickets() -> ResponseReturnValue:
 
 
 # The dashboard, audit and queue pages register on the same blueprint.
-from callcenter.supervisor import admin  # noqa: E402, F401
+from callcenter.supervisor import audit, dashboard_page, queues  # noqa: E402, F401

@@ -5,7 +5,7 @@ rest of the request. Here a call is a plain :class:`CallRow`: read in one SELECT
 Python by the flows, and written back — its changed columns and its new CallEvents — in one
 statement on PostgreSQL (a data-modifying CTE), two on SQLite.
 
-KPI rollups: the ORM flush hook (``callcenter.supervisor.rollups``) does not see these
+KPI rollups: the ORM flush hook (``callcenter.kpi.rollups``) does not see these
 statements, so :func:`save_call` marks the call's day stale itself when that day is settled.
 """
 
@@ -35,8 +35,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from callcenter.kpi import rollups
 from callcenter.models import Call, CallEvent, utcnow
-from callcenter.supervisor import rollups
 from routing.location import region_from_number
 
 CALLS: Table = Call.__table__  # type: ignore[assignment]

@@ -10,13 +10,13 @@ from sqlalchemy import and_, delete, func, or_, select
 
 from callcenter.console.queries import InboxFilter, inbox_page
 from callcenter.db import db
+from callcenter.demo.history import generate
 from callcenter.models import Call, Recording, Ticket, Transcript, User
 from callcenter.search import index as search_index
 from callcenter.search.match import decided_by_index, like_pattern
 from callcenter.search.terms import bigrams, fold
 from callcenter.services import workflow
 from callcenter.supervisor.calllog import search_condition
-from callcenter.supervisor.demo_data import generate
 from tests.auth_helpers import make_user
 from tests.callcenter.console.factories import make_ticket
 

@@ -16,9 +16,9 @@ from flask import Flask
 from sqlalchemy import select
 
 from callcenter.db import db
+from callcenter.demo.simulator import Caller, Input, TwilioSimulator
 from callcenter.jobs import get_queue
 from callcenter.models import Call, Ticket
-from callcenter.simulator import Caller, Input, TwilioSimulator
 from callcenter.supervisor.calllog import search_condition
 from routing.centers import choose_center
 from routing.location import region_from_number

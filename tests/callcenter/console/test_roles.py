@@ -24,17 +24,17 @@ BLUEPRINT_ROLES: dict[str, tuple[str, ...]] = {
     "console": ALL,
     "api": ALL,
     "supervisor": ("supervisor", "admin"),
-    "admin": ("supervisor", "admin"),
+    "accounts": ("supervisor", "admin"),
 }
 ADMIN_ONLY = ("admin",)
 ENDPOINT_ROLES: dict[str, tuple[str, ...]] = {
     # Supervisors see the account pages; only admins change accounts.
-    "admin.new_user": ADMIN_ONLY,
-    "admin.update_user": ADMIN_ONLY,
-    "admin.reset_user_password": ADMIN_ONLY,
-    "admin.unlock_user": ADMIN_ONLY,
-    "admin.deactivate_user": ADMIN_ONLY,
-    "admin.reactivate_user": ADMIN_ONLY,
+    "accounts.new_user": ADMIN_ONLY,
+    "accounts.update_user": ADMIN_ONLY,
+    "accounts.reset_user_password": ADMIN_ONLY,
+    "accounts.unlock_user": ADMIN_ONLY,
+    "accounts.deactivate_user": ADMIN_ONLY,
+    "accounts.reactivate_user": ADMIN_ONLY,
 }
 # Account routes act on this user, never on a signed-in client (a deactivation would
 # sign that client out half-way through the table).
@@ -89,7 +89,7 @@ def _request(client, method, url, token):
 
 def test_every_guarded_route_is_in_the_table(app):
     rows = guarded_rules(app)
-    assert {r[0].split(".")[0] for r in rows} >= {"console", "api", "supervisor", "admin"}
+    assert {r[0].split(".")[0] for r in rows} >= {"console", "api", "supervisor", "accounts"}
     endpoints = {r[0] for r in rows}
     assert set(ENDPOINT_ROLES) <= endpoints, "a row names an endpoint that no longer exists"
     assert len(rows) >= 20

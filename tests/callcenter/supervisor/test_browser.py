@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from callcenter.db import db
-from callcenter.supervisor.demo_data import generate
+from callcenter.demo.history import generate
 from tests.auth_helpers import PASSWORD, make_user
 from tests.browser_helpers import chromium, live_server, screenshot
 

@@ -15,7 +15,7 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 from callcenter.db import db
-from callcenter.simulator import TwilioSimulator
+from callcenter.demo.simulator import TwilioSimulator
 
 AUDIO = Path(__file__).resolve().parents[2] / "data" / "audio" / "ivr_problem_ko.wav"
 SEOUL = ZoneInfo("Asia/Seoul")

@@ -9,8 +9,8 @@ from redis import Redis
 from rq import Queue
 from sqlalchemy import select
 
+from callcenter.demo.simulator import Caller, Input
 from callcenter.models import Call, CallEvent, Recording, Ticket, utcnow
-from callcenter.simulator import Caller, Input
 from tests.callcenter.voice.conftest import AUDIO, SEOUL
 
 LANDLINE = "+82415551234"  # 041: 충남

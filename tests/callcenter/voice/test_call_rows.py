@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, func, select
 
 from callcenter.db import db
+from callcenter.demo.simulator import Caller, CallResult, Input
 from callcenter.models import Call, CallEvent, Ticket
 from callcenter.models.kpi import kpi_days
 from callcenter.services.tickets import create_ticket_for_call, open_call_ticket
-from callcenter.simulator import Caller, CallResult, Input
 from callcenter.voice.call_rows import (
     COLUMNS,
     add_event,

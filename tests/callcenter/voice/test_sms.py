@@ -15,9 +15,9 @@ from twilio.base.exceptions import TwilioRestException
 from callcenter import create_app
 from callcenter.cli.worker import build_worker
 from callcenter.db import db
+from callcenter.demo.simulator import Caller, Input
 from callcenter.jobs import enqueue
 from callcenter.models import CallEvent, SmsMessage, Ticket, utcnow
-from callcenter.simulator import Caller, Input
 from callcenter.voice import sms
 from tests.callcenter.voice.conftest import AUDIO
 

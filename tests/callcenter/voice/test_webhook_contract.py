@@ -11,8 +11,8 @@ from rq import Queue
 from sqlalchemy import func, select
 
 from callcenter import create_app
+from callcenter.demo.simulator import Caller, CallResult, Input
 from callcenter.models import Call, CallEvent, Recording, SmsMessage, Ticket
-from callcenter.simulator import Caller, CallResult, Input
 from ivr_flows import urls
 from ivr_flows.texts import spell_digits
 from tests.callcenter.voice.conftest import AUDIO, serving, simulator_for
