@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from routing import reference  # noqa: E402
-from routing.train import augment  # noqa: E402
+from tools.train_topic_model import augment  # noqa: E402
 
 DEV = ROOT / "tests" / "data" / "routing_dev.tsv"
 NUMBERS = [

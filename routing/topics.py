@@ -67,7 +67,7 @@ class TopicClassifier:
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH, **kwargs: Any) -> TopicClassifier:
-        """Load the model file written by ``python -m routing.train``."""
+        """Load the model file written by ``python -m tools.train_topic_model``."""
         with np.load(path, allow_pickle=False) as data:
             arrays = {k: data[k] for k in data.files}
         return cls(arrays, **kwargs)

@@ -1,4 +1,4 @@
-"""Train the topic model: ``python -m routing.train [--tune]``.
+"""Train the topic model: ``python -m tools.train_topic_model [--tune]``.
 
 A multinomial logistic regression (numpy, full-batch Adam) over syllable n-grams and Kiwi
 lemmas of the labelled statements in ``routing/data/training.tsv``, each augmented with
