@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from callcenter.admin import bp
 from callcenter.db import db
 from callcenter.models import AuditLog, User
-from tests.callcenter.admin.helpers import audit_rows, field_error, post, shown_password, user_row
 from tests.auth_helpers import PASSWORD, csrf_token, make_user, sign_in, signed_in_client
+from tests.callcenter.admin.helpers import audit_rows, field_error, post, shown_password, user_row
 
 CHANGES = ("profile", "password", "unlock", "deactivate", "reactivate")
 
