@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from callcenter.cli.worker import build_worker
 from callcenter.db import db
 from callcenter.jobs import get_queue
-from callcenter.models import Recording, Ticket, Transcript, utcnow
+from callcenter.models import Call, Recording, Ticket, Transcript, utcnow
 from callcenter.pipeline.jobs import TRANSCRIPTION, enqueue_transcription
 from callcenter.pipeline.transcribe import MAX_ATTEMPTS, requeue_stuck, transcribe_recording
 from tests.callcenter.pipeline.conftest import add_recording, load_state
@@ -265,3 +265,44 @@ def test_requeue_routes_a_transcribed_ticket_whose_routing_was_lost(
     assert outcome["routed"] == [ticket_id]
     assert again["routed"] == []  # routing has it now
     assert _routing_jobs(app) == [f"route-{ticket_id}"]
+
+
+def test_a_recording_without_a_ticket_gets_its_calls_ticket_once(
+    app: Flask, recordings: RecordingServer
+):
+    """A row from before the webhooks made tickets: the job makes it, by the one path."""
+    url = _serve(recordings, "silence.wav")
+    with app.app_context():
+        call = Call(call_sid="CA" + "c" * 32, from_number="+82552345678", region="경남")
+        db.session.add(call)
+        db.session.flush()
+        recording = Recording(recording_sid=SID, call_id=call.id, source_url=url)
+        db.session.add(recording)
+        db.session.commit()
+        rec_id = recording.id
+        db.session.remove()
+    assert _run(app, rec_id)["status"] == "done"
+    with app.app_context():
+        [ticket] = db.session.scalars(select(Ticket)).all()
+        assert (ticket.recording_id, ticket.kind, ticket.status) == (
+            rec_id,
+            "problem",
+            "needs_review",
+        )
+        assert ticket.number.startswith("1379-")
+        db.session.remove()
+
+
+def test_a_failed_transcription_leaves_a_worked_ticket_alone(
+    app: Flask, recordings: RecordingServer
+):
+    rec_id, ticket_id = add_recording(app, _serve(recordings, "corrupt.wav"), sid=SID)
+    with app.app_context():
+        ticket = db.session.get(Ticket, ticket_id)
+        assert ticket is not None
+        ticket.status = "assigned"  # an operator listened and took it meanwhile
+        db.session.commit()
+        db.session.remove()
+    assert _run(app, rec_id)["status"] == "failed"
+    state = load_state(app, rec_id, ticket_id)
+    assert (state["status"], state["ticket_status"]) == ("failed", "assigned")
