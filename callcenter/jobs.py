@@ -1,12 +1,13 @@
 """The one module that enqueues work; jobs are named by dotted path and take primary keys.
 
 Our database is the record of truth: callers store the job id on their own row, and a
-sweep re-enqueues rows whose job was lost (Redis down at the time, a killed worker).
+sweep re-enqueues rows whose job was lost (Redis down at the time, a killed worker). The
+jobs themselves are defined in ``callcenter.pipeline.jobs``, the sweeps in
+``callcenter.pipeline.sweeps``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, current_app
@@ -17,9 +18,6 @@ from rq.job import Job
 from callcenter.redis_conn import get_redis
 
 QUEUE_NAMES = ("transcription", "routing", "default")
-
-# Periodic sweeps the worker runs between jobs (e.g. re-enqueue stuck recordings).
-SWEEPS: list[Callable[[], Any]] = []
 
 
 def get_queue(name: str = "default", app: Flask | None = None) -> Queue:
@@ -73,12 +71,3 @@ def try_enqueue(func_path: str, *args: Any, **kwargs: Any) -> Job | None:
 
 def _job_exists(q: Queue, job_id: str) -> bool:
     return bool(q.connection.exists(Job.key_for(job_id)))
-
-
-def run_sweeps() -> None:
-    """Run every registered sweep once, each isolated from the others' failures."""
-    for sweep in SWEEPS:
-        try:
-            sweep()
-        except Exception:  # a sweep must never take the worker down
-            current_app.logger.exception("sweep %s failed", getattr(sweep, "__name__", sweep))

@@ -9,23 +9,19 @@ from collections.abc import Sequence
 from flask import Flask
 
 from callcenter.config import ConfigError
-from callcenter.jobs import SWEEPS
 
 log = logging.getLogger(__name__)
 
 
 def warmup(app: Flask, queues: Sequence[str]) -> None:
-    """Load what the jobs on ``queues`` need, once per worker process; register sweeps.
+    """Load what the jobs on ``queues`` need, once per worker process.
 
     The transcription engine is loaded here and used by this same process: transcription
     jobs run in-process (see IN_PROCESS_QUEUES in callcenter/cli/worker.py), never in a
     forked work horse, where CTranslate2 and OpenMP thread pools do not survive the fork.
     """
-    from transcription.jobs import requeue_stuck
     from transcription.prepare import ModelError
 
-    if requeue_stuck not in SWEEPS:
-        SWEEPS.append(requeue_stuck)
     if "routing" in queues:
         # Kiwi and the topic model load once here, not in every forked job.
         from routing.router import get_router

@@ -78,7 +78,7 @@ def transcribe_command(
 @with_appcontext
 def requeue_command(older_than: int | None) -> None:
     """Re-enqueue recordings stuck in pending/downloading/transcribing."""
-    from transcription.jobs import requeue_stuck
+    from callcenter.pipeline.transcribe import requeue_stuck
 
     try:
         outcome = requeue_stuck(older_than=older_than)

@@ -17,7 +17,8 @@ from rq.worker import WorkerStatus
 
 from callcenter.config import ConfigError
 from callcenter.db import db
-from callcenter.jobs import QUEUE_NAMES, get_queue, run_sweeps
+from callcenter.jobs import QUEUE_NAMES, get_queue
+from callcenter.pipeline.sweeps import run_sweeps
 from callcenter.redis_conn import check_redis
 
 

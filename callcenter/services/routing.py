@@ -1,6 +1,7 @@
-"""Routing tickets: the pure ``routing`` package applied to tickets, as a job and for the console.
+"""Routing tickets: the pure ``routing`` package applied to tickets, for the job and the console.
 
-``route_ticket`` and ``reroute_ticket`` flush; the job and the console request commit.
+``route_ticket`` and ``reroute_ticket`` flush; the job (``callcenter.pipeline.route``) and the
+console request commit. Status moves are the workflow table's "routing" moves.
 The explanation stored in ``Ticket.routing`` is ``RoutingDecision.as_dict()`` plus who
 routed and when; an operator's re-routes are kept in its ``history`` and in the audit log.
 """
@@ -11,14 +12,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session, scoped_session
 
-from callcenter.db import db
 from callcenter.models import AuditLog, Ticket, User, utcnow
+from callcenter.services.workflow import move
 from routing.router import RoutingDecision, get_router
 
-JOB_PATH = "callcenter.services.routing.route_ticket_job"
-QUEUE = "routing"
-# Statuses at or before routing: routing may move these to 'routed'; later ones keep theirs.
-BEFORE_ROUTING = ("received", "transcribing", "needs_review", "routed")
 # Below this, with no lexicon word heard, the text says nothing about a topic ("여보세요"):
 # a person must listen rather than the ticket going to a guessed center.
 NO_EVIDENCE_CONFIDENCE = 0.25
@@ -32,11 +29,6 @@ def has_topic_evidence(decision: RoutingDecision) -> bool:
     if result.words == 0:
         return False
     return bool(result.hits) or result.confidence >= NO_EVIDENCE_CONFIDENCE
-
-
-def job_id_for(ticket_id: int) -> str:
-    """The RQ job id of a ticket's routing (one per ticket)."""
-    return f"route-{ticket_id}"
 
 
 def ticket_text(ticket: Ticket) -> str:
@@ -75,8 +67,7 @@ def _apply(
         ticket.region = decision.location.region
         ticket.region_source = decision.location.source
     ticket.routed_at = now
-    if ticket.status in BEFORE_ROUTING:
-        ticket.status = "routed"
+    move(ticket, "routed", cause="routing")  # a ticket someone works on keeps its status
     return record
 
 
@@ -94,29 +85,11 @@ def route_ticket(session: Session | scoped_session[Session], ticket: Ticket) -> 
         }
         ticket.topic_code = ticket.center_code = None
         ticket.institutes = []
-        if ticket.status in BEFORE_ROUTING:
-            ticket.status = "needs_review"
+        move(ticket, "needs_review", cause="routing")
         session.flush()
         return
     _apply(ticket, decision, by="auto", history=history)
     session.flush()
-
-
-def route_ticket_job(ticket_id: int) -> dict[str, Any]:
-    """RQ job: reload the ticket, route it, commit. Idempotent; an operator's choice stands."""
-    ticket = db.session.get(Ticket, ticket_id)
-    if ticket is None:
-        return {"ticket_id": ticket_id, "status": "missing"}
-    if (ticket.routing or {}).get("routed_by", "auto") != "auto":
-        return {"ticket_id": ticket_id, "status": "kept_operator_routing"}
-    route_ticket(db.session, ticket)
-    db.session.commit()
-    return {
-        "ticket_id": ticket_id,
-        "status": ticket.status,
-        "topic": ticket.topic_code,
-        "center": ticket.center_code,
-    }
 
 
 def reroute_ticket(

@@ -1,12 +1,14 @@
-"""What operators do to a ticket: claim, assign, move its status, notes, follow-up, summary.
+"""Ticket status moves, and what operators do to a ticket: claim, assign, notes, follow-up.
 
-The transition table is the one place that says which status moves are legal; the console
-and the API both offer and enforce only these. Every change writes an audit row. Services
-flush, callers commit.
+The transition table is the one place that says which status moves are legal and who makes
+them; every move, a person's or a job's, goes through :func:`move`. The console and the API
+offer and enforce only a person's moves. Every change a person makes writes an audit row.
+Services flush, callers commit.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -16,8 +18,31 @@ from sqlalchemy.orm import Session
 from callcenter.models import Ticket, TicketNote, User, utcnow
 from callcenter.services.audit import audit
 
-# Moves a person may make. received → transcribing → routed happen in jobs; assigned is
-# reached by claim/assign, and routed is reached again by submitting a needs_review summary.
+PERSON = "person"
+SYSTEM = "system"
+
+
+@dataclass(frozen=True)
+class Transition:
+    """A legal status move: ``old`` to ``new``, made by ``actor`` (person or system) through
+    ``cause``: "status" (a person picks it), "claim", "callback", "transcription", "routing"."""
+
+    old: str
+    new: str
+    actor: str
+    cause: str
+
+
+def _moves(actor: str, cause: str, table: dict[str, tuple[str, ...]]) -> tuple[Transition, ...]:
+    return tuple(
+        Transition(old, new, actor, cause)
+        for old, news in table.items()
+        for new in news
+        if new != old
+    )
+
+
+# A person's status menu, by status: the only moves the console and the API offer.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     "received": ("needs_review",),
     "transcribing": ("needs_review",),
@@ -29,6 +54,27 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "follow_up_done": ("closed", "in_progress"),
     "closed": (),
 }
+# Statuses in which nobody has started work on a ticket. The system's moves leave only these,
+# so a job never undoes a person's progress: a move the table lacks simply does not happen.
+NOT_STARTED = ("received", "transcribing", "needs_review", "routed")
+
+TABLE: tuple[Transition, ...] = (
+    *_moves(PERSON, "status", TRANSITIONS),
+    # Moves that follow from a person's other actions.
+    *_moves(PERSON, "claim", {"routed": ("assigned",)}),
+    # Talking with the caller is working the ticket.
+    *_moves(PERSON, "callback", {"routed": ("in_progress",), "assigned": ("in_progress",)}),
+    # Transcription starts, or finds nothing a machine can read (an operator listens); only
+    # while the ticket is still the machine's (routing or a person has not had it).
+    *_moves(
+        SYSTEM,
+        "transcription",
+        {"received": ("transcribing", "needs_review"), "transcribing": ("needs_review",)},
+    ),
+    # A routing decision: the routing job's, or the router's on a person's summary or re-route.
+    *_moves(SYSTEM, "routing", {old: ("routed", "needs_review") for old in NOT_STARTED}),
+)
+_LEGAL = {(t.old, t.new, t.cause) for t in TABLE}
 # Statuses still owed work (the "open" tickets of an inbox).
 OPEN_STATUSES = ("received", "transcribing", "needs_review", "routed", "assigned", "in_progress")
 NOTE_MAX = 4000
@@ -62,6 +108,23 @@ def may_see_full_number(user: User, ticket: Ticket) -> bool:
     if user.role in ("supervisor", "admin"):
         return True
     return ticket.kind == "callback" or ticket.assignee_id == user.id
+
+
+def may_move(ticket: Ticket, new_status: str, *, cause: str) -> bool:
+    """Whether the table has the move of ``ticket`` to ``new_status`` for ``cause``."""
+    return (ticket.status, new_status, cause) in _LEGAL
+
+
+def move(ticket: Ticket, new_status: str, *, cause: str) -> bool:
+    """Make the move if the table has it for ``cause``; True when the status changed.
+
+    The one place a ticket's status is set. A move the table lacks changes nothing (for the
+    system's causes: someone has started work on the ticket, and their progress stands).
+    """
+    if not may_move(ticket, new_status, cause=cause):
+        return False
+    ticket.status = new_status
+    return True
 
 
 def allowed_moves(user: User, ticket: Ticket) -> tuple[str, ...]:
@@ -98,7 +161,7 @@ def change_status(
     """Move ``ticket`` to ``new_status`` if the table allows it; stamps times and audits."""
     _require_actor(user, ticket)
     old = ticket.status
-    if new_status not in TRANSITIONS.get(old, ()):
+    if not may_move(ticket, new_status, cause="status"):
         raise WorkflowError("work.illegal_move", old=old, new=new_status)
     now = utcnow()
     if new_status == "assigned" and ticket.assignee_id is None:
@@ -117,7 +180,7 @@ def change_status(
         # Reopened: the earlier resolution no longer stands.
         ticket.resolved_at = None
         ticket.follow_up_done_at = None
-    ticket.status = new_status
+    move(ticket, new_status, cause="status")
     _first_response(ticket)
     detail: dict[str, object] = {"from": old, "to": new_status}
     if follow_up_on is not None:
@@ -142,8 +205,7 @@ def assign(
         raise WorkflowError("work.cannot_assign", status=ticket.status)
     previous = ticket.assignee_id
     ticket.assignee_id = assignee.id
-    if ticket.status == "routed":
-        ticket.status = "assigned"
+    move(ticket, "assigned", cause="claim")
     _first_response(ticket)
     _audit(
         session,
@@ -208,8 +270,7 @@ def record_callback(
             ticket.returned_at = utcnow()
         if ticket.assignee_id is None:
             ticket.assignee_id = user.id
-        if ticket.status in ("routed", "assigned"):
-            ticket.status = "in_progress"  # talking with the caller is working the ticket
+        move(ticket, "in_progress", cause="callback")
     _first_response(ticket)
     if note:
         session.add(
@@ -266,7 +327,7 @@ def submit_summary(
     session.flush()
     from callcenter.services.routing import route_ticket  # the routing team's service
 
-    route_ticket(session, ticket)
+    route_ticket(session, ticket)  # moves the status by the table's routing moves
     session.flush()
     if ticket.status != old:
         _audit(
@@ -281,12 +342,11 @@ def submit_summary(
 
 def mark_routed_by_hand(session: Session, ticket: Ticket, *, user: User) -> None:
     """A ticket not yet routed becomes routed once a person gives it a topic and center."""
-    if ticket.status not in ("received", "transcribing", "needs_review"):
-        return
-    if not (ticket.topic_code and ticket.center_code):
+    if not (ticket.topic_code and ticket.center_code) or ticket.status == "routed":
         return
     old = ticket.status
-    ticket.status = "routed"
+    if not move(ticket, "routed", cause="routing"):
+        return
     ticket.routed_at = ticket.routed_at or utcnow()
     _first_response(ticket)
     _audit(

@@ -13,7 +13,6 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from callcenter.jobs import SWEEPS
 from callcenter.kpi import rollup_reads, rollups
 from callcenter.kpi.definitions import (
     CallKpis,
@@ -61,7 +60,3 @@ def build_dashboard(session: Session, period: Period, today: date) -> Dashboard:
         per_topic=dict(tally.per_topic),
         rollup_days=len(fresh),
     )
-
-
-if rollups.refresh_rollups not in SWEEPS:
-    SWEEPS.append(rollups.refresh_rollups)

@@ -33,11 +33,4 @@ def database_unavailable(exc: DBAPIError) -> Response:
 
 
 # Route modules register themselves on ``bp`` when imported.
-from callcenter.jobs import SWEEPS  # noqa: E402
 from callcenter.voice import queue_views, views  # noqa: E402,F401
-from callcenter.voice.sms import resend_pending_sms  # noqa: E402
-from callcenter.voice.spool import replay_spooled_recordings  # noqa: E402
-
-for _sweep in (replay_spooled_recordings, resend_pending_sms):
-    if _sweep not in SWEEPS:
-        SWEEPS.append(_sweep)

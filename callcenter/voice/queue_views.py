@@ -9,12 +9,13 @@ from flask import Response, current_app, request
 import ivr_flows as flows
 from callcenter.db import db
 from callcenter.models import utcnow
+from callcenter.pipeline.jobs import enqueue_sms
 from callcenter.services.tickets import open_call_ticket
 from callcenter.voice import bp
 from callcenter.voice.call_rows import CallRow
 from callcenter.voice.calls import apply_step, call_state, ivr_settings, remember
 from callcenter.voice.recordings import parse_duration
-from callcenter.voice.sms import enqueue_sms, record_ticket_sms
+from callcenter.voice.sms import record_ticket_sms
 from callcenter.voice.webhook import call_webhook, commit_call, twiml
 from ivr_flows import urls
 

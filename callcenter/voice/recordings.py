@@ -1,32 +1,36 @@
 """Recordings and the tickets they make: persisted first, then the jobs are enqueued.
 
-The Record action and the recording status callback may arrive in either order (or only
-one of them); both go through :func:`record_and_ticket`, keyed by RecordingSid, so they
-converge on one Recording row and one ticket.
+The Record action, the recording status callback and the replay of a spooled callback all
+take a recording in through :func:`intake_recording`. The first two may arrive in either
+order (or only one of them); both go through :func:`record_and_ticket`, keyed by
+RecordingSid, so they converge on one Recording row and one ticket.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app
-from redis.exceptions import RedisError
 from sqlalchemy import Table, and_, bindparam, case, func, or_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from callcenter.models import Recording, utcnow
+from callcenter.models import Recording, SmsMessage, utcnow
+from callcenter.pipeline.jobs import enqueue_sms, try_enqueue_transcription
 from callcenter.services.tickets import TicketRef, open_call_ticket
 from callcenter.voice.call_rows import (
     CallRow,
     autocommit,
     is_postgresql,
     mark_if_settled,
+    save_call,
 )
 from callcenter.voice.calls import set_outcome
+from callcenter.voice.sms import record_ticket_sms
 
 RECORDING_SID = re.compile(r"^RE[0-9a-fA-F]{32}$")
 RECORDINGS: Table = Recording.__table__  # type: ignore[assignment]
@@ -133,17 +137,43 @@ def store_job_id(session: Session, recording: RecordingRef, job_id: str) -> None
     )
 
 
-def enqueue_transcription(recording: RecordingRef) -> str | None:
-    """Queue the transcription job (committed row first); None when Redis is unreachable.
+@dataclass(frozen=True)
+class Intake:
+    """A recording taken in: its row, its call's ticket, and the text owed to the caller."""
 
-    The job's time limit and retry policy are the transcription package's own, shared with
-    the stuck-recording sweep. With Redis down the row stays ``pending`` with no job id and
-    that sweep picks it up.
+    recording: RecordingRef
+    ticket: TicketRef
+    sms: SmsMessage | None
+
+
+@contextmanager
+def intake_recording(
+    session: Session,
+    call: CallRow,
+    form: Any,
+    *,
+    purpose: str,
+    timezone: str,
+    transcribe: bool = True,
+) -> Iterator[Intake]:
+    """Take in the recording named in ``form``: the one path from a callback to the jobs.
+
+    Upserts the recording and the call's ticket and records the ticket-number text; the
+    ``with`` block writes the call's event. On leaving the block: the call is saved and
+    committed (the rows are safe before any job or Redis is involved), then the
+    transcription is enqueued (unless ``transcribe`` is false, or it already was) and its job
+    id stored, then the text is enqueued. With Redis down the rows stay for the sweeps.
     """
-    from transcription.jobs import enqueue_transcription as queue_transcription
-
-    try:
-        return queue_transcription(recording.id).id
-    except (RedisError, OSError) as exc:
-        current_app.logger.warning("could not enqueue transcription of %s: %s", recording.id, exc)
-        return None
+    recording, ticket = record_and_ticket(session, call, form, purpose=purpose, timezone=timezone)
+    # Recorded with the ticket: the text is sent even if Redis is down right now.
+    sms = record_ticket_sms(session, ticket)
+    yield Intake(recording, ticket, sms)
+    save_call(session, call)
+    session.commit()
+    if transcribe and recording.status == "pending" and recording.job_id is None:
+        job_id = try_enqueue_transcription(recording.id)
+        if job_id is not None:
+            store_job_id(session, recording, job_id)
+            session.commit()
+    if sms is not None:
+        enqueue_sms(sms)

@@ -18,15 +18,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from callcenter.db import db
 from callcenter.models import utcnow
-from callcenter.voice.call_rows import add_event, save_call
+from callcenter.voice.call_rows import add_event
 from callcenter.voice.calls import open_call
-from callcenter.voice.recordings import (
-    RECORDING_SID,
-    enqueue_transcription,
-    record_and_ticket,
-    store_job_id,
-)
-from callcenter.voice.sms import enqueue_sms, record_ticket_sms
+from callcenter.voice.recordings import RECORDING_SID, intake_recording
 
 
 def spool_dir() -> Path:
@@ -94,35 +88,26 @@ def replay_spooled_recordings() -> int:
         payload: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
         form, purpose = payload["form"], payload["purpose"]
         session = db.session()
+        timezone = current_app.config["TIMEZONE"]
         try:
             call, _ = open_call(session, form, lock=True)
-            recording, ticket = record_and_ticket(
-                session, call, form, purpose=purpose, timezone=current_app.config["TIMEZONE"]
-            )
-            add_event(
-                call,
-                "recording",
-                "spooled",
-                detail={
-                    "recording_sid": recording.recording_sid,
-                    "ticket": ticket.number,
-                    "spooled_at": payload.get("spooled_at"),
-                },
-            )
-            sms = record_ticket_sms(session, ticket)
-            save_call(session, call)
-            session.commit()
+            with intake_recording(
+                session, call, form, purpose=purpose, timezone=timezone
+            ) as intake:
+                add_event(
+                    call,
+                    "recording",
+                    "spooled",
+                    detail={
+                        "recording_sid": intake.recording.recording_sid,
+                        "ticket": intake.ticket.number,
+                        "spooled_at": payload.get("spooled_at"),
+                    },
+                )
         except SQLAlchemyError:
             session.rollback()
             current_app.logger.warning("spooled recording %s not ingested yet", path.name)
             continue
-        if recording.status == "pending" and recording.job_id is None:
-            job_id = enqueue_transcription(recording)
-            if job_id is not None:
-                store_job_id(session, recording, job_id)
-                session.commit()
-        if sms is not None:
-            enqueue_sms(sms)
         path.unlink()
         ingested += 1
     return ingested

@@ -22,18 +22,10 @@ from callcenter.voice.calls import (
     queue_full,
     remember,
 )
-from callcenter.voice.recordings import (
-    RECORDING_SID,
-    enqueue_transcription,
-    parse_duration,
-    record_and_ticket,
-    store_job_id,
-)
+from callcenter.voice.recordings import RECORDING_SID, intake_recording, parse_duration
 from callcenter.voice.security import twilio_only
-from callcenter.voice.sms import enqueue_sms, record_ticket_sms
 from callcenter.voice.webhook import (
     call_webhook,
-    commit_call,
     no_content,
     query_choice,
     query_int,
@@ -145,32 +137,39 @@ def record_done(call: CallRow, created: bool) -> Response:
         step = flows.record_prompt(call_state(call), ivr_settings(), purpose=purpose, attempt=2)
         apply_step(call, step, "record", digits=digits, detail={"missing": True})
         return twiml(step.twiml)
-    recording, ticket = record_and_ticket(
-        db.session(), call, request.form, purpose=purpose, timezone=timezone
-    )
-    # Recorded with the ticket: the text is sent even if Redis is down right now.
-    sms = record_ticket_sms(db.session(), ticket)
-    state = call_state(call, open_now=True)
-    step = flows.record_done(
-        state, ivr_settings(), ticket_number=ticket.number, purpose=purpose, sms=sms is not None
-    )
-    apply_step(
-        call,
-        step,
-        "record",
-        digits=digits,
-        detail={"recording_sid": recording.recording_sid, "hangup": digits == "hangup"},
-    )
-    commit_call(call)
-    if sms is not None:
-        enqueue_sms(sms)
+    # The audio may not be downloadable before its status callback: that callback (or the
+    # stuck-recording sweep) queues the transcription.
+    with intake_recording(
+        db.session(), call, request.form, purpose=purpose, timezone=timezone, transcribe=False
+    ) as intake:
+        state = call_state(call, open_now=True)
+        step = flows.record_done(
+            state,
+            ivr_settings(),
+            ticket_number=intake.ticket.number,
+            purpose=purpose,
+            sms=intake.sms is not None,
+        )
+        apply_step(
+            call,
+            step,
+            "record",
+            digits=digits,
+            detail={
+                "recording_sid": intake.recording.recording_sid,
+                "hangup": digits == "hangup",
+            },
+        )
     return twiml(step.twiml)
 
 
 @bp.post(urls.RECORDING_STATUS)
 @call_webhook(lock=True)
 def recording_status(call: CallRow, created: bool) -> Response:
-    """Recording status callback: persist and commit the Recording, then queue transcription."""
+    """Recording status callback: persist and commit the Recording, then queue transcription.
+
+    The caller may have hung up before hearing the ticket number: the text still goes out.
+    """
     form = request.form
     purpose = query_choice("purpose", urls.PURPOSES, "voicemail")
     status = form.get("RecordingStatus", "completed")
@@ -183,24 +182,14 @@ def recording_status(call: CallRow, created: bool) -> Response:
     if status != "completed":
         add_event(call, "recording", status, detail={"recording_sid": sid})
         return no_content()
-    recording, ticket = record_and_ticket(
-        db.session(), call, form, purpose=purpose, timezone=current_app.config["TIMEZONE"]
-    )
-    add_event(
-        call,
-        "recording",
-        "completed",
-        detail={"recording_sid": sid, "ticket": ticket.number, "purpose": purpose},
-    )
-    # The caller may have hung up before hearing the number.
-    sms = record_ticket_sms(db.session(), ticket)
-    commit_call(call)  # the rows are safe before any job or Redis is involved
-    if recording.status == "pending" and recording.job_id is None:
-        job_id = enqueue_transcription(recording)
-        if job_id is not None:
-            store_job_id(db.session(), recording, job_id)
-    if sms is not None:
-        enqueue_sms(sms)
+    timezone = current_app.config["TIMEZONE"]
+    with intake_recording(db.session(), call, form, purpose=purpose, timezone=timezone) as intake:
+        add_event(
+            call,
+            "recording",
+            "completed",
+            detail={"recording_sid": sid, "ticket": intake.ticket.number, "purpose": purpose},
+        )
     return no_content()
 
 

@@ -10,14 +10,10 @@ from sqlalchemy import select
 
 from callcenter.cli.worker import build_worker
 from callcenter.db import db
-from callcenter.jobs import enqueue
 from callcenter.models import AuditLog, Call, Recording, Ticket, Transcript, User
-from callcenter.services.routing import (
-    JOB_PATH,
-    reroute_ticket,
-    route_ticket,
-    route_ticket_job,
-)
+from callcenter.pipeline.jobs import ROUTING
+from callcenter.pipeline.route import route_ticket_job
+from callcenter.services.routing import reroute_ticket, route_ticket
 from callcenter.services.tickets import create_ticket_for_call
 
 
@@ -58,7 +54,7 @@ def _ticket(
 def test_transcribed_ticket_is_routed_by_the_worker(app: Flask, runner):
     with app.app_context():
         tid = _ticket("어 저희가 그 쇳물 부을 때 모래가 같이 들어가요")
-        enqueue(JOB_PATH, tid, queue="routing", job_id=f"route-{tid}")
+        ROUTING.enqueue(tid)
         build_worker(app, ["routing"], simple=True).work(burst=True)
         ticket = db.session.get(Ticket, tid)
         assert ticket.status == "routed"
@@ -175,7 +171,7 @@ def test_real_worker_process_routes_a_transcribed_ticket(app: Flask):
             number="+8221234567",
             sid="4",
         )
-        enqueue(JOB_PATH, tid, queue="routing", job_id=f"route-{tid}")
+        ROUTING.enqueue(tid)
     run_worker_process(app, queues="routing")
     with app.app_context():
         ticket = db.session.get(Ticket, tid)

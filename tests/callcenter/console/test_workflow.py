@@ -163,3 +163,29 @@ def test_note_limits(app):
             with pytest.raises(WorkflowError) as err:
                 workflow.add_note(db.session(), item, text, user=_user("kim"))
             assert err.value.msg_id == msg_id
+
+
+def test_every_status_move_is_in_one_table():
+    menu = {(t.old, t.new) for t in workflow.TABLE if t.cause == "status"}
+    assert menu == {(old, new) for old, news in TRANSITIONS.items() for new in news}
+    assert {t.actor for t in workflow.TABLE if t.cause in ("transcription", "routing")} == {
+        workflow.SYSTEM
+    }
+    # The system moves a ticket only while nobody has started work on it.
+    system = [t for t in workflow.TABLE if t.actor == workflow.SYSTEM]
+    assert {t.old for t in system} <= set(workflow.NOT_STARTED)
+    assert {t.old for t in system if t.cause == "transcription"} == {"received", "transcribing"}
+
+
+def test_a_move_the_table_lacks_changes_nothing(app):
+    ticket = make_ticket(app, status="assigned")
+    with app.app_context():
+        item = _load(ticket.number)
+        assert not workflow.move(item, "needs_review", cause="transcription")
+        assert not workflow.move(item, "routed", cause="routing")
+        assert item.status == "assigned"  # an operator's progress stands
+        item.status = "received"
+        assert workflow.move(item, "transcribing", cause="transcription")
+        assert workflow.move(item, "routed", cause="routing")
+        assert item.status == "routed"
+        db.session.rollback()

@@ -184,9 +184,9 @@ def test_days_summed_in_another_time_zone_are_not_used(app, history):
 
 
 def test_worker_sweep_sums_recent_days_first_in_slices(app, history):
-    from callcenter.jobs import SWEEPS
+    from callcenter.pipeline.sweeps import sweep_functions
 
-    assert rollups.refresh_rollups in SWEEPS  # workers run it between jobs
+    assert rollups.refresh_rollups in sweep_functions()  # workers run it between jobs
     with app.app_context():
         rollups.refresh_rollups()
         summed = db.session.scalars(select(kpi_days.c.day).where(kpi_days.c.fresh)).all()

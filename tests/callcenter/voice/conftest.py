@@ -16,6 +16,7 @@ from werkzeug.serving import make_server
 
 from callcenter.db import db
 from callcenter.demo.simulator import TwilioSimulator
+from callcenter.voice import calls
 
 AUDIO = Path(__file__).resolve().parents[2] / "data" / "audio" / "ivr_problem_ko.wav"
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -36,9 +37,12 @@ def voice_config() -> dict[str, Any]:
 
 @pytest.fixture(autouse=True)
 def _voice_settings(
-    app_config: dict[str, Any], voice_time: datetime, voice_config: dict[str, Any]
+    app_config: dict[str, Any],
+    voice_time: datetime,
+    voice_config: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    app_config["VOICE_CLOCK"] = lambda: voice_time
+    monkeypatch.setattr(calls, "now", lambda: voice_time)  # the call flow's clock
     app_config.update(voice_config)
 
 

@@ -67,7 +67,9 @@ def test_landline_caller_reports_a_problem_by_keypad(app, simulator, session):
     job = Queue("transcription", connection=Redis.from_url(app.config["REDIS_URL"])).fetch_job(
         recording.job_id
     )
-    assert job is not None and job.func_name == "transcription.jobs.transcribe_recording"
+    assert (
+        job is not None and job.func_name == "callcenter.pipeline.transcribe.transcribe_recording"
+    )
     assert job.args == (recording.id,)
     assert event_kinds(session, call) == ["incoming", "menu", "record", "recording", "status"]
 

@@ -18,7 +18,8 @@ from callcenter.db import db
 from callcenter.demo.simulator import Caller, Input
 from callcenter.jobs import enqueue
 from callcenter.models import CallEvent, SmsMessage, Ticket, utcnow
-from callcenter.voice import sms
+from callcenter.pipeline import sms
+from callcenter.pipeline.jobs import SMS
 from tests.callcenter.voice.conftest import AUDIO
 
 MOBILE = "+821012345678"
@@ -81,7 +82,7 @@ def test_ticket_number_is_texted_once_to_mobile_callers(app, simulator, session,
     assert (message.ticket_id, message.status, message.to_number) == (ticket.id, "pending", MOBILE)
     queue = Queue("default", connection=Redis.from_url(app.config["REDIS_URL"]))
     job = queue.fetch_job(f"sms-{message.id}")
-    assert job is not None and job.func_name == "callcenter.voice.sms.send_sms"
+    assert job is not None and job.func_name == "callcenter.pipeline.sms.send_sms"
     with app.app_context():
         assert sms.send_sms(message.id) == SID
         assert sms.send_sms(message.id) is None  # a retried job sends nothing more
@@ -137,7 +138,7 @@ def test_text_owed_while_redis_was_down_is_sent_once_by_the_sweep(
         assert sms.resend_pending_sms() == [message.id]
         assert sms.resend_pending_sms() == []  # RQ has it queued
         # The same message enqueued twice over (a second job id): still one text.
-        enqueue(sms.SMS_JOB, message.id, job_id=f"sms-{message.id}-again")
+        enqueue(SMS.path, message.id, job_id=f"sms-{message.id}-again")
         db.session.remove()
     queue = Queue("default", connection=Redis.from_url(redis_url))
     assert queue.count == 2

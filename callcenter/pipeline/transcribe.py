@@ -3,7 +3,9 @@
 A recording moves ``pending → downloading → transcribing → done | failed``; its ticket is
 ``transcribing`` while we work, then goes to routing, or to ``needs_review`` when there is
 nothing a machine can read (corrupt, empty, over-long audio or no speech), so that an
-operator listens. Audio stays under ``RECORDINGS_DIR`` whatever happens.
+operator listens. Ticket moves are the workflow table's "transcription" moves. Audio stays
+under ``RECORDINGS_DIR`` whatever happens. The pure work (download, decoding, the model) is
+the ``transcription`` package's.
 """
 
 from __future__ import annotations
@@ -16,15 +18,21 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from rq import Retry, get_current_job
-from rq.job import Job
-from rq.queue import Queue
+from rq import get_current_job
 from sqlalchemy import select
 
 from callcenter.db import db
-from callcenter.jobs import enqueue, get_queue, try_enqueue
+from callcenter.jobs import get_queue
 from callcenter.models import Recording, Ticket, Transcript, utcnow
-from callcenter.services.tickets import create_ticket_for_call
+from callcenter.pipeline.jobs import (
+    ACTIVE_JOB_STATUSES,
+    ROUTING,
+    TRANSCRIPTION,
+    enqueue_routing,
+    enqueue_transcription,
+)
+from callcenter.services.tickets import open_call_ticket
+from callcenter.services.workflow import move
 from transcription.audio import AudioError, decode
 from transcription.download import (
     DownloadFailed,
@@ -38,35 +46,9 @@ from transcription.pipeline import TranscriptionTimeout, configured_options, tra
 
 log = logging.getLogger(__name__)
 
-QUEUE = "transcription"
-JOB_PATH = "transcription.jobs.transcribe_recording"
-ROUTE_JOB_PATH = "callcenter.services.routing.route_ticket_job"
-# Download problems are usually brief (Twilio still writing the file, a network blip).
-RETRY = Retry(max=3, interval=[15, 60, 180])
-MAX_ATTEMPTS = 1 + RETRY.max
-# Time the job may spend besides transcribing: download, decoding, database.
-JOB_MARGIN_SECONDS = 150
+MAX_ATTEMPTS = TRANSCRIPTION.attempts
 ACTIVE_STATUSES = ("pending", "downloading", "transcribing")
-# The ticket is ours to move only while nobody has started work on it.
-TICKET_OPEN = ("received", "transcribing")
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9_-]")
-
-
-def job_id_for(recording_id: int) -> str:
-    """The RQ job id of a recording's transcription (one job per recording)."""
-    return f"transcribe-{recording_id}"
-
-
-def enqueue_transcription(recording_id: int) -> Job:
-    """Queue the recording's transcription with our time limit and retry policy."""
-    return enqueue(
-        JOB_PATH,
-        recording_id,
-        queue=QUEUE,
-        job_id=job_id_for(recording_id),
-        timeout=current_app.config["TRANSCRIBE_TIMEOUT"] + JOB_MARGIN_SECONDS,
-        retry=RETRY,
-    )
 
 
 def transcribe_recording(recording_id: int) -> dict[str, Any]:
@@ -87,6 +69,7 @@ class _Transcription:
         self.recording_id = recording_id
         self.config = current_app.config
         self.started = time.monotonic()
+        self.ticket_id: int | None = None
 
     # -- steps -------------------------------------------------------------------------
 
@@ -111,7 +94,7 @@ class _Transcription:
         recording.attempts += 1
         recording.status = "downloading"
         recording.error = None
-        self._set_ticket_status(recording, "transcribing")
+        self._move_ticket(recording, "transcribing")
         db.session.commit()
         if recording.local_path and Path(recording.local_path).is_file():
             return Path(recording.local_path)  # kept from an earlier attempt
@@ -181,10 +164,10 @@ class _Transcription:
         ticket = self._ticket(recording)
         if result.no_speech:
             # Nothing was said that a machine could read: an operator listens instead.
-            self._set_ticket_status(recording, "needs_review")
+            self._move_ticket(recording, "needs_review")
         db.session.commit()
         if ticket is not None and not result.no_speech:
-            try_enqueue(ROUTE_JOB_PATH, ticket.id, queue="routing", job_id=f"route-{ticket.id}")
+            enqueue_routing(ticket.id)
         log.info(
             "recording %s transcribed by %s in %.1f s (%.1f s audio)%s",
             self.recording_id,
@@ -207,7 +190,7 @@ class _Transcription:
         recording = self._reload()
         recording.status = "failed"
         recording.error = message_ko
-        self._set_ticket_status(recording, "needs_review")
+        self._move_ticket(recording, "needs_review")
         db.session.commit()
         log.warning("recording %s failed: %s", self.recording_id, detail)
 
@@ -234,10 +217,19 @@ class _Transcription:
         return recording
 
     def _ticket(self, recording: Recording) -> Ticket | None:
-        return ticket_for(recording, self.config["TIMEZONE"])
+        """The recording's ticket: looked up once, then loaded by id."""
+        if self.ticket_id is not None:
+            ticket = db.session.get(Ticket, self.ticket_id)
+            if ticket is not None:
+                return ticket
+        ticket = recording_ticket(recording, self.config["TIMEZONE"])
+        self.ticket_id = ticket.id if ticket is not None else None
+        return ticket
 
-    def _set_ticket_status(self, recording: Recording, status: str) -> None:
-        move_ticket(recording, status, self.config["TIMEZONE"])
+    def _move_ticket(self, recording: Recording, status: str) -> None:
+        ticket = self._ticket(recording)
+        if ticket is not None:
+            move(ticket, status, cause="transcription")
 
     def _deadline(self) -> float:
         """TRANSCRIBE_TIMEOUT, or less when the RQ job was queued with a shorter timeout."""
@@ -254,21 +246,30 @@ class _Transcription:
         return f"{stem}.wav"
 
 
-def ticket_for(recording: Recording, timezone: str) -> Ticket | None:
-    """The call's ticket for this recording (the IVR made it; made here if it did not)."""
-    if recording.call is None:
+def recording_ticket(recording: Recording, timezone: str) -> Ticket | None:
+    """The ticket the webhook made with this recording (None for a recording without a call).
+
+    A recording the webhook did not link to a ticket (a row from before the webhooks made
+    tickets) gets its call's ticket through the webhooks' own creation path.
+    """
+    if recording.call_id is None:
         return None
+    ticket = db.session.scalars(
+        select(Ticket)
+        .where(Ticket.call_id == recording.call_id, Ticket.recording_id == recording.id)
+        .order_by(Ticket.id)
+        .limit(1)
+    ).first()
+    if ticket is not None:
+        return ticket
+    log.warning("recording %s has no ticket of its own: linking its call's", recording.id)
     kind = "voicemail" if recording.purpose == "voicemail" else "problem"
-    return create_ticket_for_call(
-        db.session(), recording.call, kind=kind, timezone=timezone, recording_id=recording.id
+    call = recording.call
+    assert call is not None  # the foreign key holds
+    made = open_call_ticket(
+        db.session(), call, kind=kind, timezone=timezone, recording_id=recording.id
     )
-
-
-def move_ticket(recording: Recording, status: str, timezone: str) -> None:
-    """Set the ticket's status unless someone has already started work on it."""
-    ticket = ticket_for(recording, timezone)
-    if ticket is not None and ticket.status in TICKET_OPEN:
-        ticket.status = status
+    return db.session.get(Ticket, made.id)
 
 
 def _generic_message(exc: Exception) -> str:
@@ -284,7 +285,7 @@ def requeue_stuck(*, older_than: int | None = None) -> dict[str, list[int]]:
     """
     seconds = older_than if older_than is not None else current_app.config["STUCK_AFTER_SECONDS"]
     cutoff = utcnow() - timedelta(seconds=seconds)
-    queue = get_queue(QUEUE)
+    queue = get_queue(TRANSCRIPTION.queue)
     queue.started_job_registry.cleanup()
     outcome: dict[str, list[int]] = {"requeued": [], "failed": [], "routed": []}
     stuck = db.session.scalars(
@@ -293,18 +294,19 @@ def requeue_stuck(*, older_than: int | None = None) -> dict[str, list[int]]:
         )
     ).all()
     for recording in stuck:
-        job_id = job_id_for(recording.id)
-        status = _job_status(queue, job_id)
-        if status in ("queued", "started", "scheduled", "deferred"):
+        status = TRANSCRIPTION.status(recording.id)
+        if status in ACTIVE_JOB_STATUSES:
             continue  # RQ still has it
         if recording.attempts >= MAX_ATTEMPTS:
             recording.status = "failed"
             recording.error = "여러 번 시도했지만 음성을 글로 옮기지 못했습니다. 직접 들어 주세요."
-            move_ticket(recording, "needs_review", current_app.config["TIMEZONE"])
+            ticket = recording_ticket(recording, current_app.config["TIMEZONE"])
+            if ticket is not None:
+                move(ticket, "needs_review", cause="transcription")
             outcome["failed"].append(recording.id)
             continue
         if status is not None:
-            Job.fetch(job_id, connection=queue.connection).delete()
+            TRANSCRIPTION.delete(recording.id)
         recording.job_id = enqueue_transcription(recording.id).id
         recording.updated_at = utcnow()  # not picked again before it has had its chance
         outcome["requeued"].append(recording.id)
@@ -324,18 +326,10 @@ def _route_orphans(cutoff: datetime) -> list[int]:
             Ticket.updated_at < cutoff,
         )
     ).all()
-    routing = get_queue("routing")
     routed = []
     for ticket in tickets:
-        if _job_status(routing, f"route-{ticket.id}") is not None:
+        if ROUTING.status(ticket.id) is not None:
             continue  # routing has it (or has tried it): not ours to repeat
-        if try_enqueue(ROUTE_JOB_PATH, ticket.id, queue="routing", job_id=f"route-{ticket.id}"):
+        if enqueue_routing(ticket.id):
             routed.append(ticket.id)
     return routed
-
-
-def _job_status(queue: Queue, job_id: str) -> str | None:
-    if not queue.connection.exists(Job.key_for(job_id)):
-        return None
-    status = Job.fetch(job_id, connection=queue.connection).get_status(refresh=True)
-    return status.value if status is not None else None

@@ -19,23 +19,13 @@ from sqlalchemy import func, select
 from callcenter.cli.worker import build_worker
 from callcenter.db import db
 from callcenter.jobs import get_queue
-from callcenter.models import Recording, Ticket, Transcript, utcnow
+from callcenter.models import Call, Recording, Ticket, Transcript, utcnow
+from callcenter.pipeline.jobs import TRANSCRIPTION, enqueue_transcription
+from callcenter.pipeline.transcribe import MAX_ATTEMPTS, requeue_stuck, transcribe_recording
+from tests.callcenter.pipeline.conftest import add_recording, load_state
 from tests.helpers import ROOT, app_env
-from tests.transcription.conftest import (
-    ACCOUNT_SID,
-    AUDIO_DIR,
-    AUTH_TOKEN,
-    add_recording,
-    load_state,
-)
+from tests.transcription.conftest import ACCOUNT_SID, AUDIO_DIR, AUTH_TOKEN
 from tests.transcription.recording_server import RecordingServer, Route
-from transcription.jobs import (
-    MAX_ATTEMPTS,
-    enqueue_transcription,
-    job_id_for,
-    requeue_stuck,
-    transcribe_recording,
-)
 
 SID = "RE" + "a" * 32
 PATH = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Recordings/{SID}"
@@ -128,7 +118,7 @@ def test_download_error_is_retried_with_backoff(app: Flask, recordings: Recordin
         job = enqueue_transcription(rec_id)
         build_worker(app, ["transcription"], simple=True).work(burst=True)
         db.session.remove()
-    job = Job.fetch(job_id_for(rec_id), connection=job.connection)
+    job = Job.fetch(TRANSCRIPTION.job_id(rec_id), connection=job.connection)
     assert job.get_status() == "scheduled"  # RQ Retry: back after the first interval
     assert job.retries_left == 2
     state = load_state(app, rec_id, ticket_id)
@@ -174,12 +164,12 @@ def test_requeue_enqueues_stuck_recordings_once(app: Flask, recordings: Recordin
     assert result.exit_code == 0, result.output
     assert f"requeued: {rec_id}" in result.output
     queue = get_queue("transcription", app)
-    assert queue.get_job_ids() == [job_id_for(rec_id)]
+    assert queue.get_job_ids() == [TRANSCRIPTION.job_id(rec_id)]
     # Queued now: a second sweep leaves it alone; the fresh one waits for its timeout.
     assert "requeued: " not in runner.invoke(args=["requeue"]).output
     assert f"requeued: {fresh_id}\n" in runner.invoke(args=["requeue", "--older-than", "0"]).output
     with app.app_context():
-        assert db.session.get(Recording, rec_id).job_id == job_id_for(rec_id)
+        assert db.session.get(Recording, rec_id).job_id == TRANSCRIPTION.job_id(rec_id)
         db.session.remove()
 
 
@@ -221,7 +211,7 @@ def test_killed_worker_job_is_retried(app: Flask, recordings: RecordingServer):
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait(timeout=10)
     queue = get_queue("transcription", app)
-    job = Job.fetch(job_id_for(rec_id), connection=queue.connection)
+    job = Job.fetch(TRANSCRIPTION.job_id(rec_id), connection=queue.connection)
     assert job.get_status() == "started"  # orphaned: nobody will finish it
     # Its registry entry expires after the job timeout; pretend that time has passed.
     queue.started_job_registry.cleanup(timestamp=time.time() + 24 * 3600)
@@ -275,3 +265,44 @@ def test_requeue_routes_a_transcribed_ticket_whose_routing_was_lost(
     assert outcome["routed"] == [ticket_id]
     assert again["routed"] == []  # routing has it now
     assert _routing_jobs(app) == [f"route-{ticket_id}"]
+
+
+def test_a_recording_without_a_ticket_gets_its_calls_ticket_once(
+    app: Flask, recordings: RecordingServer
+):
+    """A row from before the webhooks made tickets: the job makes it, by the one path."""
+    url = _serve(recordings, "silence.wav")
+    with app.app_context():
+        call = Call(call_sid="CA" + "c" * 32, from_number="+82552345678", region="경남")
+        db.session.add(call)
+        db.session.flush()
+        recording = Recording(recording_sid=SID, call_id=call.id, source_url=url)
+        db.session.add(recording)
+        db.session.commit()
+        rec_id = recording.id
+        db.session.remove()
+    assert _run(app, rec_id)["status"] == "done"
+    with app.app_context():
+        [ticket] = db.session.scalars(select(Ticket)).all()
+        assert (ticket.recording_id, ticket.kind, ticket.status) == (
+            rec_id,
+            "problem",
+            "needs_review",
+        )
+        assert ticket.number.startswith("1379-")
+        db.session.remove()
+
+
+def test_a_failed_transcription_leaves_a_worked_ticket_alone(
+    app: Flask, recordings: RecordingServer
+):
+    rec_id, ticket_id = add_recording(app, _serve(recordings, "corrupt.wav"), sid=SID)
+    with app.app_context():
+        ticket = db.session.get(Ticket, ticket_id)
+        assert ticket is not None
+        ticket.status = "assigned"  # an operator listened and took it meanwhile
+        db.session.commit()
+        db.session.remove()
+    assert _run(app, rec_id)["status"] == "failed"
+    state = load_state(app, rec_id, ticket_id)
+    assert (state["status"], state["ticket_status"]) == ("failed", "assigned")

@@ -20,9 +20,11 @@ from callcenter.demo.simulator import Caller, Input, TwilioSimulator
 from callcenter.jobs import get_queue
 from callcenter.models import Call, Ticket
 from callcenter.supervisor.calllog import search_condition
+from callcenter.voice import calls
 from routing.centers import choose_center
 from routing.location import region_from_number
 from routing.reference import topics
+from tests.callcenter.pipeline.conftest import load_state
 from tests.callcenter.voice.conftest import FRIDAY_MORNING, serving
 from tests.helpers import ROOT, run_worker_process
 from tests.transcription.conftest import (
@@ -30,7 +32,6 @@ from tests.transcription.conftest import (
     AUDIO_DIR,
     AUTH_TOKEN,
     korean_clip,
-    load_state,
     references,
 )
 from transcription.guard import normalise
@@ -53,7 +54,7 @@ def test_called_in_problem_becomes_a_transcribed_ticket(
 ):
     """A call through the IVR (signed webhooks, recording status callback), then a worker."""
     clip = korean_clip(CLIP)
-    app.config["VOICE_CLOCK"] = lambda: FRIDAY_MORNING  # inside business hours
+    monkeypatch.setattr(calls, "now", lambda: FRIDAY_MORNING)  # inside business hours
     monkeypatch.setenv("TWILIO_ACCOUNT_SID", ACCOUNT_SID)  # the worker's credentials
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", AUTH_TOKEN)
     monkeypatch.setenv("TRANSCRIBE_PRELOAD", "true")  # as in production: load at start
