@@ -10,6 +10,14 @@ from callcenter.models.calls import (
     Recording,
     Transcript,
 )
+from callcenter.models.catalogue import (
+    CATALOGUE_KINDS,
+    CatalogueTerm,
+    Equipment,
+    Expert,
+    Lab,
+    Patent,
+)
 from callcenter.models.outbox import SMS_STATUSES, SmsMessage
 from callcenter.models.reference import Center, Institute, Topic
 from callcenter.models.tickets import (
@@ -25,10 +33,16 @@ __all__ = [
     "AuditLog",
     "Base",
     "CALL_STATUSES",
+    "CATALOGUE_KINDS",
     "Call",
     "CallEvent",
+    "CatalogueTerm",
     "Center",
+    "Equipment",
+    "Expert",
     "Institute",
+    "Lab",
+    "Patent",
     "RECORDING_STATUSES",
     "REGION_SOURCES",
     "ROLES",
