@@ -145,7 +145,8 @@ def reindex(
         forget(session, kind, [r["id"] for r in batch])
         postings = list(_postings(kind, batch, morph))
         if postings:
-            session.execute(insert(CatalogueTerm), postings)
+            # The Core table, not the entity: no ORM bookkeeping per posting.
+            session.execute(insert(CatalogueTerm.__table__), postings)
         written += len(postings)
     return written
 

@@ -139,7 +139,7 @@ def suggest(
             key=lambda c: (-c.score, c.distance if c.distance is not None else math.inf, c.id)
         )
         chosen.extend(found[:limit])
-    _matched(session, chosen, terms)
+    _matched(session, chosen, terms, idf)
     return Suggestions(decision, tuple(_present(session, chosen, decision)))
 
 
@@ -232,8 +232,13 @@ def _place(c: _Candidate, origin: tuple[float, float], shares: dict[str, float])
     c.score = c.relevance * proximity(c.distance)
 
 
-def _matched(session: Session, chosen: list[_Candidate], terms: dict[str, str]) -> None:
-    """The caller's words each chosen resource holds."""
+def _matched(
+    session: Session,
+    chosen: list[_Candidate],
+    terms: dict[str, str],
+    idf: dict[str, dict[str, float]],
+) -> None:
+    """The caller's words each chosen resource holds (those that counted)."""
     if not chosen or not terms:
         return
     t = _terms_table()
@@ -244,7 +249,8 @@ def _matched(session: Session, chosen: list[_Candidate], terms: dict[str, str]) 
     ).all()
     words: dict[tuple[str, str], set[str]] = defaultdict(set)
     for kind, rid, term in rows:
-        words[(kind, rid)].add(terms[term])
+        if term in idf.get(kind, {}):
+            words[(kind, rid)].add(terms[term])
     for c in chosen:
         c.matched = tuple(sorted(words.get((c.kind, c.id), ())))
 
