@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from callcenter.catalogue import demo_words as words
 from callcenter.catalogue.columns import KINDS
-from callcenter.catalogue.store import upsert
+from callcenter.catalogue.store import ImportReport, upsert
 from routing import reference
 
 SIZES = {"patent": 13_588, "equipment": 1_881, "expert": 4_814, "lab": 200}
@@ -215,11 +215,6 @@ def demo_rows(kind: str, seed: int = 1379, count: int | None = None) -> list[dic
     return GENERATORS[kind](rng, _Places(rng), SIZES[kind] if count is None else count)
 
 
-def generate_catalogue(session: Session, seed: int = 1379) -> dict[str, int]:
-    """Write the demo catalogue (upserts, flushes; the caller commits); rows per kind."""
-    written = {}
-    for kind in KINDS:
-        rows = demo_rows(kind, seed)
-        upsert(session, KINDS[kind], rows, demo=True)
-        written[kind] = len(rows)
-    return written
+def generate_catalogue(session: Session, seed: int = 1379) -> dict[str, ImportReport]:
+    """Write the demo catalogue (upserts, flushes; the caller commits); what each kind did."""
+    return {kind: upsert(session, KINDS[kind], demo_rows(kind, seed), demo=True) for kind in KINDS}

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from typing import Any
 
-from sqlalchemy import delete, insert
+from sqlalchemy import Table, delete, insert
 from sqlalchemy.orm import Session
 
 from callcenter.catalogue.columns import Kind
@@ -43,6 +43,13 @@ STOP_NOUNS = frozenset(
 )
 _LATIN_WORD = re.compile(r"^[0-9a-z][0-9a-z.+-]*[0-9a-z]$")
 _HANGUL = re.compile(r"^[가-힣]+$")
+
+
+def terms_table() -> Table:
+    """The postings table (Core: no ORM bookkeeping per posting)."""
+    table = CatalogueTerm.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 def morphology() -> Morphology:
@@ -145,8 +152,7 @@ def reindex(
         forget(session, kind, [r["id"] for r in batch])
         postings = list(_postings(kind, batch, morph))
         if postings:
-            # The Core table, not the entity: no ORM bookkeeping per posting.
-            session.execute(insert(CatalogueTerm.__table__), postings)
+            session.execute(insert(terms_table()), postings)
         written += len(postings)
     return written
 

@@ -82,7 +82,7 @@ def parse(kind: Kind, text: str) -> ParsedFile:
             )
             continue
         values, reasons = check_row(kind, dict(zip(names, record, strict=True)))
-        row_id = values.get("id")
+        row_id = str(values.get("id") or "")
         if row_id and row_id in first_line:
             reasons.append(
                 f"파일 안에서 id '{row_id}'가 중복됩니다 ({first_line[row_id]}행에 이미 있음)"

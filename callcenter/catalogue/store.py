@@ -101,14 +101,13 @@ def upsert(
 
 
 def _upsert_statement(session: Session, table: Table, names: list[str]) -> Any:
+    from sqlalchemy.dialects import postgresql, sqlite
+
     dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    else:  # pragma: no cover - the project runs on these two
+    if dialect not in ("postgresql", "sqlite"):  # pragma: no cover - the project runs on these
         raise CatalogueFileError(f"unsupported database {dialect}")
-    statement = insert(table)
+    # Both dialects spell the upsert alike: INSERT … ON CONFLICT (id) DO UPDATE.
+    statement: Any = (postgresql if dialect == "postgresql" else sqlite).insert(table)
     return statement.on_conflict_do_update(
         index_elements=[table.c.id],
         set_={n: statement.excluded[n] for n in [*names, "demo"] if n != "id"},

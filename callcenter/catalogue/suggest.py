@@ -33,7 +33,6 @@ from sqlalchemy.orm import Session
 
 from callcenter.catalogue import index
 from callcenter.catalogue.columns import KINDS
-from callcenter.models import CatalogueTerm
 from routing.centers import great_circle_km
 from routing.router import RoutingDecision, get_router
 from routing.topic_result import topic_names
@@ -145,7 +144,7 @@ def suggest(
 
 def _idf(session: Session, terms: list[str], wanted: list[str]) -> dict[str, dict[str, float]]:
     """ln(1 + N/df) of each term per kind; terms in more than COMMON_SHARE of a kind left out."""
-    t = _terms_table()
+    t = index.terms_table()
     rows = session.execute(
         select(t.c.kind, t.c.term, func.count())
         .where(t.c.term.in_([*terms, index.EVERY]), t.c.kind.in_(wanted))
@@ -158,12 +157,6 @@ def _idf(session: Session, terms: list[str], wanted: list[str]) -> dict[str, dic
         if term != index.EVERY and df <= COMMON_SHARE * size:
             found[kind][term] = math.log(1.0 + size / df)
     return found
-
-
-def _terms_table() -> Table:
-    table = CatalogueTerm.__table__
-    assert isinstance(table, Table)
-    return table
 
 
 def _best(
@@ -180,7 +173,7 @@ def _best(
     The database sums each resource's word weights × idf, adds the topic bonus and scales
     by proximity from the planar distance; only the shortlist comes back.
     """
-    t = _terms_table()
+    t = index.terms_table()
     words = (
         func.sum(t.c.weight * case(*((t.c.term == w, v) for w, v in idf.items()), else_=0.0))
         if idf
@@ -241,7 +234,7 @@ def _matched(
     """The caller's words each chosen resource holds (those that counted)."""
     if not chosen or not terms:
         return
-    t = _terms_table()
+    t = index.terms_table()
     rows = session.execute(
         select(t.c.kind, t.c.resource_id, t.c.term).where(
             t.c.resource_id.in_({c.id for c in chosen}), t.c.term.in_(list(terms))

@@ -75,12 +75,13 @@ def demo_command(seed: int) -> None:
     from callcenter.catalogue.demo import generate_catalogue
 
     began = time.perf_counter()
-    written = generate_catalogue(db.session(), seed=seed)
+    reports = generate_catalogue(db.session(), seed=seed)
     db.session.commit()
     click.echo(
-        f"데모 카탈로그 생성 완료 (demo catalogue written) in {time.perf_counter() - began:.1f} s: "
-        + ", ".join(f"{kind}: {n:,}" for kind, n in written.items())
+        f"데모 카탈로그 생성 완료 (demo catalogue written) in {time.perf_counter() - began:.1f} s"
     )
+    for report in reports.values():
+        click.echo("  " + report.summary_ko())
 
 
 @catalogue_group.command("suggest")
