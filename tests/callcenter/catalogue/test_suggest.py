@@ -1,15 +1,17 @@
-"""Suggestions: the obvious resource on top for typical problems, the nearer of equals first."""
+"""Suggestions over the demo catalogue: the obvious resource on top for typical problems.
+
+Every test here only reads the module's demo database (see conftest.py); tests that write
+their own catalogue live in test_nearer.py (on PostgreSQL each `app` empties the tables).
+"""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from flask import Flask
 
 from callcenter.catalogue.columns import KINDS
-from callcenter.catalogue.store import import_file
 from callcenter.catalogue.suggest import suggest
 from callcenter.db import db
 from callcenter.models import Equipment, Expert
@@ -101,34 +103,6 @@ def test_words_no_resource_holds_still_give_resources_of_the_topic(demo_app: Fla
     assert len(found.suggestions) == 2
     assert all(s.why["words"] == [] for s in found.suggestions)
     assert all(s.why["topic"] == "casting" for s in found.suggestions)
-
-
-TWINS = (
-    "id,name_ko,name_en,category,topics,institute,center,lat,lon,keywords,booking_contact,fee_note\n"
-    "EQ-SEOUL,염수분무 시험기,,,surface;cert,KITECH,SEOUL,,,염수분무;도금,,\n"
-    "EQ-BUSAN,염수분무 시험기,,,surface;cert,KITECH,BUSAN,,,염수분무;도금,,\n"
-    "EQ-PRINTER,FDM 3D 프린터,,,equipment,KITECH,BUSAN,,,3D 프린팅,,\n"
-)
-
-
-@pytest.mark.parametrize(
-    ("caller", "nearer"), [(BUSAN_CALLER, "EQ-BUSAN"), (SEOUL_CALLER, "EQ-SEOUL")]
-)
-def test_of_two_equal_matches_the_nearer_ranks_first(
-    app: Flask, tmp_path: Path, caller: str, nearer: str
-):
-    path = tmp_path / "twins.csv"
-    path.write_text(TWINS, encoding="utf-8")
-    with app.app_context():
-        import_file(db.session(), KINDS["equipment"], path)
-        db.session.commit()
-        found = suggest(db.session(), "도금 염수분무 시험", caller, kinds=["equipment"])
-    ids = [s.id for s in found.suggestions]
-    assert ids[:2] == [nearer, ({"EQ-BUSAN", "EQ-SEOUL"} - {nearer}).pop()]
-    first, second = found.suggestions[:2]
-    assert first.why["words"] == second.why["words"]
-    assert first.distance_km is not None and second.distance_km is not None
-    assert first.distance_km < second.distance_km and first.score > second.score
 
 
 def test_the_cli_prints_json_like_route(demo_app: Flask):
