@@ -152,9 +152,28 @@ def reindex(
         forget(session, kind, [r["id"] for r in batch])
         postings = list(_postings(kind, batch, morph))
         if postings:
-            session.execute(insert(terms_table()), postings)
+            _write(session, postings)
         written += len(postings)
     return written
+
+
+POSTING_COLUMNS = ("term", "kind", "resource_id", "weight", "lat", "lon", "topics")
+
+
+def _write(session: Session, postings: list[dict[str, Any]]) -> None:
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        session.execute(insert(terms_table()), postings)
+        return
+    # PostgreSQL: COPY on the session's own connection (same transaction), about three
+    # times faster than multi-row INSERTs for the ~20 postings each resource has.
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    with raw.cursor() as cursor:
+        columns = ", ".join(POSTING_COLUMNS)
+        with cursor.copy(f"COPY catalogue_terms ({columns}) FROM STDIN") as copy:
+            for posting in postings:
+                copy.write_row([posting[c] for c in POSTING_COLUMNS])
 
 
 def forget(session: Session, kind: Kind, ids: Iterable[str]) -> None:

@@ -11,7 +11,6 @@ from callcenter.models.calls import (
     Transcript,
 )
 from callcenter.models.catalogue import (
-    CATALOGUE_KINDS,
     CatalogueTerm,
     Equipment,
     Expert,
@@ -33,7 +32,6 @@ __all__ = [
     "AuditLog",
     "Base",
     "CALL_STATUSES",
-    "CATALOGUE_KINDS",
     "Call",
     "CallEvent",
     "CatalogueTerm",

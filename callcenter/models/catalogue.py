@@ -13,9 +13,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from callcenter.models.base import Base
 
-# The kinds of resource, in the order suggestions list them.
-CATALOGUE_KINDS = ("equipment", "expert", "patent", "lab")
-
 
 class Equipment(Base):
     """A piece of equipment an SME can book (시험·분석·시제품 장비)."""
