@@ -44,7 +44,10 @@ KM_PER_DEGREE_LAT = 110.57
 KM_PER_DEGREE_LON_AT_EQUATOR = 111.32
 SHORTLIST_EXTRA = 5  # rows beyond the limit re-ranked exactly (planar vs great circle)
 DEFAULT_LIMIT = 5
-COMMON_SHARE = 0.25  # a term in more than this share of a kind's resources tells too little
+# A term in more than this share of a kind's resources, and in more than COMMON_MIN of them,
+# tells too little for the postings it costs (공정, 품질 in every abstract): left out.
+COMMON_SHARE = 0.25
+COMMON_MIN = 500
 
 
 @dataclass(frozen=True)
@@ -143,7 +146,7 @@ def suggest(
 
 
 def _idf(session: Session, terms: list[str], wanted: list[str]) -> dict[str, dict[str, float]]:
-    """ln(1 + N/df) of each term per kind; terms in more than COMMON_SHARE of a kind left out."""
+    """ln(1 + N/df) of each term per kind; the too common ones left out (COMMON_SHARE)."""
     t = index.terms_table()
     rows = session.execute(
         select(t.c.kind, t.c.term, func.count())
@@ -154,7 +157,7 @@ def _idf(session: Session, terms: list[str], wanted: list[str]) -> dict[str, dic
     found: dict[str, dict[str, float]] = defaultdict(dict)
     for kind, term, df in rows:
         size = sizes.get(kind, 0)
-        if term != index.EVERY and df <= COMMON_SHARE * size:
+        if term != index.EVERY and (df <= COMMON_SHARE * size or df <= COMMON_MIN):
             found[kind][term] = math.log(1.0 + size / df)
     return found
 

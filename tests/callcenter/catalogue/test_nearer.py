@@ -38,7 +38,7 @@ def test_of_two_equal_matches_the_nearer_ranks_first(
     ids = [s.id for s in found.suggestions]
     assert ids[:2] == [nearer, ({"EQ-BUSAN", "EQ-SEOUL"} - {nearer}).pop()]
     first, second = found.suggestions[:2]
-    assert first.why["words"] == second.why["words"]
+    assert first.why["words"] == second.why["words"] == ["도금", "시험", "염수분무"]
     assert first.distance_km is not None and second.distance_km is not None
     assert first.distance_km < second.distance_km and first.score > second.score
 
