@@ -8,6 +8,7 @@ from flask import Flask
 def register(app: Flask) -> None:
     """Attach every command to the app's CLI."""
     from callcenter.cli import (
+        catalogue,
         database,
         demo_data,
         kpi,
@@ -36,3 +37,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(transcription.transcribe_command)
     app.cli.add_command(transcription.requeue_command)
     app.cli.add_command(search.search_group)
+    app.cli.add_command(catalogue.catalogue_group)

@@ -10,6 +10,13 @@ from callcenter.models.calls import (
     Recording,
     Transcript,
 )
+from callcenter.models.catalogue import (
+    CatalogueTerm,
+    Equipment,
+    Expert,
+    Lab,
+    Patent,
+)
 from callcenter.models.outbox import SMS_STATUSES, SmsMessage
 from callcenter.models.reference import Center, Institute, Topic
 from callcenter.models.tickets import (
@@ -27,8 +34,13 @@ __all__ = [
     "CALL_STATUSES",
     "Call",
     "CallEvent",
+    "CatalogueTerm",
     "Center",
+    "Equipment",
+    "Expert",
     "Institute",
+    "Lab",
+    "Patent",
     "RECORDING_STATUSES",
     "REGION_SOURCES",
     "ROLES",

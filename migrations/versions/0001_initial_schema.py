@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 07:04:21.426489
+Create Date: 2026-12-05 19:06:31.831344
 """
 
 from collections.abc import Sequence
@@ -47,6 +47,19 @@ def upgrade() -> None:
         batch_op.create_index('ix_calls_outcome_started', ['outcome', 'started_at'], unique=False)
         batch_op.create_index('ix_calls_started_at', ['started_at'], unique=False)
         batch_op.create_index('ix_calls_started_id_from', ['started_at', 'id', 'from_number'], unique=False)
+
+    op.create_table('catalogue_terms',
+    sa.Column('term', sa.String(length=80), nullable=False),
+    sa.Column('kind', sa.String(length=10), nullable=False),
+    sa.Column('resource_id', sa.String(length=40), nullable=False),
+    sa.Column('weight', sa.Float(), nullable=False),
+    sa.Column('lat', sa.Float(), nullable=True),
+    sa.Column('lon', sa.Float(), nullable=True),
+    sa.Column('topics', sa.String(length=200), nullable=False),
+    sa.PrimaryKeyConstraint('term', 'kind', 'resource_id', name=op.f('pk_catalogue_terms'))
+    )
+    with op.batch_alter_table('catalogue_terms', schema=None) as batch_op:
+        batch_op.create_index('ix_catalogue_terms_resource', ['resource_id', 'kind'], unique=False)
 
     op.create_table('centers',
     sa.Column('code', sa.String(length=20), nullable=False),
@@ -193,6 +206,78 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('call_events', schema=None) as batch_op:
         batch_op.create_index('ix_call_events_call_id', ['call_id', 'id'], unique=False)
+
+    op.create_table('catalogue_equipment',
+    sa.Column('id', sa.String(length=40), nullable=False),
+    sa.Column('name_ko', sa.String(length=200), nullable=False),
+    sa.Column('name_en', sa.String(length=200), nullable=False),
+    sa.Column('category', sa.String(length=100), nullable=False),
+    sa.Column('topics', sa.JSON(), nullable=False),
+    sa.Column('institute', sa.String(length=20), nullable=False),
+    sa.Column('center', sa.String(length=20), nullable=True),
+    sa.Column('lat', sa.Float(), nullable=True),
+    sa.Column('lon', sa.Float(), nullable=True),
+    sa.Column('keywords', sa.JSON(), nullable=False),
+    sa.Column('booking_contact', sa.String(length=200), nullable=False),
+    sa.Column('fee_note', sa.String(length=400), nullable=False),
+    sa.Column('demo', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['center'], ['centers.code'], name=op.f('fk_catalogue_equipment_center_centers')),
+    sa.ForeignKeyConstraint(['institute'], ['institutes.code'], name=op.f('fk_catalogue_equipment_institute_institutes')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_catalogue_equipment'))
+    )
+    with op.batch_alter_table('catalogue_equipment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_catalogue_equipment_institute'), ['institute'], unique=False)
+
+    op.create_table('catalogue_experts',
+    sa.Column('id', sa.String(length=40), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('institute', sa.String(length=20), nullable=False),
+    sa.Column('center', sa.String(length=20), nullable=True),
+    sa.Column('topics', sa.JSON(), nullable=False),
+    sa.Column('fields', sa.JSON(), nullable=False),
+    sa.Column('keywords', sa.JSON(), nullable=False),
+    sa.Column('email', sa.String(length=200), nullable=False),
+    sa.Column('phone', sa.String(length=40), nullable=False),
+    sa.Column('demo', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['center'], ['centers.code'], name=op.f('fk_catalogue_experts_center_centers')),
+    sa.ForeignKeyConstraint(['institute'], ['institutes.code'], name=op.f('fk_catalogue_experts_institute_institutes')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_catalogue_experts'))
+    )
+    with op.batch_alter_table('catalogue_experts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_catalogue_experts_institute'), ['institute'], unique=False)
+
+    op.create_table('catalogue_labs',
+    sa.Column('id', sa.String(length=40), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('institute', sa.String(length=20), nullable=False),
+    sa.Column('center', sa.String(length=20), nullable=True),
+    sa.Column('lat', sa.Float(), nullable=True),
+    sa.Column('lon', sa.Float(), nullable=True),
+    sa.Column('topics', sa.JSON(), nullable=False),
+    sa.Column('capabilities', sa.JSON(), nullable=False),
+    sa.Column('demo', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['center'], ['centers.code'], name=op.f('fk_catalogue_labs_center_centers')),
+    sa.ForeignKeyConstraint(['institute'], ['institutes.code'], name=op.f('fk_catalogue_labs_institute_institutes')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_catalogue_labs'))
+    )
+    with op.batch_alter_table('catalogue_labs', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_catalogue_labs_institute'), ['institute'], unique=False)
+
+    op.create_table('catalogue_patents',
+    sa.Column('id', sa.String(length=40), nullable=False),
+    sa.Column('number', sa.String(length=40), nullable=False),
+    sa.Column('title', sa.String(length=400), nullable=False),
+    sa.Column('abstract', sa.Text(), nullable=False),
+    sa.Column('ipc', sa.String(length=100), nullable=False),
+    sa.Column('institute', sa.String(length=20), nullable=False),
+    sa.Column('topics', sa.JSON(), nullable=False),
+    sa.Column('status', sa.String(length=40), nullable=False),
+    sa.Column('demo', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['institute'], ['institutes.code'], name=op.f('fk_catalogue_patents_institute_institutes')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_catalogue_patents'))
+    )
+    with op.batch_alter_table('catalogue_patents', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_catalogue_patents_institute'), ['institute'], unique=False)
 
     op.create_table('recordings',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -381,6 +466,22 @@ def downgrade() -> None:
         batch_op.drop_index('ix_recordings_call_id')
 
     op.drop_table('recordings')
+    with op.batch_alter_table('catalogue_patents', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_catalogue_patents_institute'))
+
+    op.drop_table('catalogue_patents')
+    with op.batch_alter_table('catalogue_labs', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_catalogue_labs_institute'))
+
+    op.drop_table('catalogue_labs')
+    with op.batch_alter_table('catalogue_experts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_catalogue_experts_institute'))
+
+    op.drop_table('catalogue_experts')
+    with op.batch_alter_table('catalogue_equipment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_catalogue_equipment_institute'))
+
+    op.drop_table('catalogue_equipment')
     with op.batch_alter_table('call_events', schema=None) as batch_op:
         batch_op.drop_index('ix_call_events_call_id')
 
@@ -396,6 +497,10 @@ def downgrade() -> None:
     op.drop_table('kpi_call_hours')
     op.drop_table('institutes')
     op.drop_table('centers')
+    with op.batch_alter_table('catalogue_terms', schema=None) as batch_op:
+        batch_op.drop_index('ix_catalogue_terms_resource')
+
+    op.drop_table('catalogue_terms')
     with op.batch_alter_table('calls', schema=None) as batch_op:
         batch_op.drop_index('ix_calls_started_id_from')
         batch_op.drop_index('ix_calls_started_at')
