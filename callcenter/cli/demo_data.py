@@ -23,9 +23,18 @@ from callcenter.db import db
     default=None,
     help="Last day of the history (default: yesterday in TIMEZONE).",
 )
+@click.option(
+    "--catalogue/--no-catalogue",
+    default=True,
+    show_default=True,
+    help="Also write the demo support catalogue (equipment, experts, patents, labs).",
+)
 @with_appcontext
-def demo_data_command(calls: int, days: int, seed: int, end: datetime | None) -> None:
+def demo_data_command(
+    calls: int, days: int, seed: int, end: datetime | None, catalogue: bool
+) -> None:
     """Write CALLS demo calls (events, recordings, Korean transcripts, tickets, audit rows)."""
+    from callcenter.catalogue.demo import generate_catalogue
     from callcenter.demo.history import DemoDataError, analyze, generate
     from callcenter.kpi.rollups import refresh
 
@@ -59,6 +68,11 @@ def demo_data_command(calls: int, days: int, seed: int, end: datetime | None) ->
         f"KPI 일별 집계 {summed}일 ({time.perf_counter() - summed_at:.1f} s) "
         f"(KPI rollups of {summed} days)"
     )
+    if catalogue:
+        reports = generate_catalogue(db.session(), seed=seed)
+        db.session.commit()
+        sizes = "; ".join(report.summary_ko() for report in reports.values())
+        click.echo(f"데모 지원 자원 목록 (demo catalogue): {sizes}")
     summary = ", ".join(f"{table}: {n:,}" for table, n in counts.rows.items())
     click.echo(f"데모 이력 생성 완료 (demo history written) in {time.perf_counter() - began:.1f} s")
     click.echo(summary)

@@ -83,6 +83,7 @@ def serve_command(host: str, port: int, web_workers: int, job_workers: int, demo
         if demo:
             from callcenter.demo.sample_calls import place_demo_calls
 
+            _ensure_demo_catalogue(app)
             place_demo_calls(app, env["PUBLIC_BASE_URL"])
 
     signal.signal(signal.SIGTERM, on_signal)
@@ -100,6 +101,18 @@ def serve_command(host: str, port: int, web_workers: int, job_workers: int, demo
         supervisor.stop()
     if failure:
         raise click.ClickException(failure[0])
+
+
+def _ensure_demo_catalogue(app: Flask) -> None:
+    """Write the demo support catalogue (idempotent: a second run changes nothing)."""
+    from callcenter.catalogue.demo import generate_catalogue
+    from callcenter.db import db
+
+    with app.app_context():
+        reports = generate_catalogue(db.session(), seed=1379)
+        db.session.commit()
+        db.session.remove()
+    click.echo("데모 지원 자원 목록: " + "; ".join(r.summary_ko() for r in reports.values()))
 
 
 def _gunicorn_args(host: str, port: int, web_workers: int) -> list[str]:
