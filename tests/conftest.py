@@ -21,6 +21,7 @@ from sqlalchemy import create_engine, text
 
 from callcenter import create_app
 from callcenter.redis_conn import embedded_redis_url, stop_embedded_redis
+from tests.helpers import serving
 
 ROOT = Path(__file__).resolve().parent.parent
 EXTERNAL_DB = os.environ.get("DATABASE_URL")
@@ -144,3 +145,10 @@ def client(app: Flask) -> FlaskClient:
 def runner(app: Flask) -> FlaskCliRunner:
     """CLI runner for the app's `flask` commands."""
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[str]:
+    """The test app over real HTTP (a werkzeug server thread); yields its base URL."""
+    with serving(app) as url:
+        yield url

@@ -11,7 +11,8 @@ from callcenter.admin import bp
 from callcenter.db import db
 from callcenter.models import AuditLog, User
 from tests.callcenter.admin.helpers import audit_rows, field_error, post, shown_password, user_row
-from tests.auth_helpers import PASSWORD, csrf_token, make_user, sign_in, signed_in_client
+from tests.factories import PASSWORD, make_user
+from tests.helpers import csrf_token, sign_in, signed_in_client
 
 CHANGES = ("profile", "password", "unlock", "deactivate", "reactivate")
 

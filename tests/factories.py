@@ -1,4 +1,8 @@
-"""Tickets, recordings and transcripts built directly with the models for console tests."""
+"""Test data built directly with the models: users, calls, tickets, and audio files.
+
+Each builder commits what it makes (as the app would have) and returns it detached, so a
+test can read its attributes outside an app context.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +15,13 @@ from typing import Any
 
 from flask import Flask
 
+from callcenter.auth.security import create_user
 from callcenter.db import db
-from callcenter.models import Call, Recording, Ticket, Transcript, utcnow
+from callcenter.models import Call, Recording, Ticket, Transcript, User, utcnow
 from callcenter.services.tickets import create_ticket_for_call
+from transcription.audio import encode_mp3
+
+PASSWORD = "correct-horse-battery"
 
 SEGMENTS = [
     {"start": 0.0, "end": 2.4, "text": "여보세요 저희가 알루미늄 주물을 만드는데요"},
@@ -44,6 +52,46 @@ def write_wav(path: Path, seconds: float = 8.0, rate: int = 8000) -> Path:
         frames = b"".join(period) * int(seconds * 40)
         out.writeframes(frames)
     return path
+
+
+def write_mp3(source: Path, dest: Path, *, bit_rate: int = 32_000) -> Path:
+    """``source`` re-encoded as mono MP3 (in-process, no ffmpeg program needed)."""
+    dest.write_bytes(encode_mp3(source, bit_rate=bit_rate))
+    return dest
+
+
+def make_user(
+    app: Flask,
+    username: str,
+    role: str = "operator",
+    center: str | None = "INCHEON",
+    *,
+    password: str = PASSWORD,
+    language: str = "ko",
+) -> User:
+    """Create and commit a user (operators need a center; others may have none)."""
+    with app.app_context():
+        user = create_user(
+            db.session,
+            username=username,
+            role=role,
+            password=password,
+            center_code=center,
+            language=language,
+        )
+        db.session.commit()
+        db.session.expunge(user)
+        return user
+
+
+def make_call(app: Flask, call_sid: str, **fields: Any) -> Call:
+    """One committed call row (``fields`` are Call columns: from_number, region, ...)."""
+    with app.app_context():
+        call = Call(call_sid=call_sid, **fields)
+        db.session.add(call)
+        db.session.commit()
+        db.session.expunge(call)
+        return call
 
 
 def make_ticket(
