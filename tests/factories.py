@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import av
 from flask import Flask
 
 from callcenter.auth.security import create_user
@@ -57,6 +58,17 @@ def write_wav(path: Path, seconds: float = 8.0, rate: int = 8000) -> Path:
 def write_mp3(source: Path, dest: Path, *, bit_rate: int = 32_000) -> Path:
     """``source`` re-encoded as mono MP3 (in-process, no ffmpeg program needed)."""
     dest.write_bytes(encode_mp3(source, bit_rate=bit_rate))
+    return dest
+
+
+def write_phone_wav(source: Path, dest: Path) -> Path:
+    """``source`` as Twilio records a call: 8 kHz mono μ-law WAV (in-process, through PyAV)."""
+    with av.open(str(source)) as audio_in, av.open(str(dest), "w", format="wav") as audio_out:
+        stream = audio_out.add_stream("pcm_mulaw", rate=8000, layout="mono")
+        for frame in audio_in.decode(audio=0):
+            frame.pts = None  # the encoder resamples and numbers its own frames
+            audio_out.mux(stream.encode(frame))
+        audio_out.mux(stream.encode(None))
     return dest
 
 
