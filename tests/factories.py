@@ -1,7 +1,7 @@
 """Test data built directly with the models: users, calls, tickets, and audio files.
 
-Each builder commits what it makes (as the app would have) and returns it detached, so a
-test can read its attributes outside an app context.
+Record builders commit what they make (as the app would have) and return it detached, so a
+test can read its attributes outside an app context; the audio writers return the path.
 """
 
 from __future__ import annotations
