@@ -118,7 +118,8 @@ def app_config(database_template: str, redis_url: str, tmp_path: Path) -> dict[s
         target = tmp_path / "test.sqlite3"
         shutil.copyfile(source, target)
         url = f"sqlite:///{target}"
-    Redis.from_url(redis_url).flushdb()
+    with Redis.from_url(redis_url) as redis:  # closed now, not left to the garbage collector
+        redis.flushdb()
     recordings = tmp_path / "recordings"
     recordings.mkdir()
     return _base_config(url, redis_url, recordings)
@@ -129,6 +130,11 @@ def app(app_config: dict[str, Any]) -> Iterator[Flask]:
     """The application on a fresh database and an empty Redis."""
     application = create_app(app_config)
     yield application
+    # Close the app's Redis connections now: left to the garbage collector, a socket may be
+    # finalised before its connection and warn (an error under this suite's filterwarnings).
+    redis_client = application.extensions.get("redis")
+    if redis_client is not None:
+        redis_client.close()
     from callcenter.db import db
 
     # Also the engines of any further app a test built (e.g. one whose database is down).
