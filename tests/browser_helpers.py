@@ -1,15 +1,11 @@
-"""A real HTTP server for the test app and Debian's Chromium, for Playwright tests."""
+"""Debian's Chromium for Playwright tests (the app is served by the `live_server` fixture)."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-
-from flask import Flask
-from werkzeug.serving import make_server
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -24,20 +20,6 @@ CHROMIUM_ARGS = [
     # Let <audio> start without a user-gesture heuristic getting in the way.
     "--autoplay-policy=no-user-gesture-required",
 ]
-
-
-@contextmanager
-def live_server(app: Flask) -> Iterator[str]:
-    """Serve ``app`` on a free 127.0.0.1 port in a thread; yields the base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
 
 
 @contextmanager

@@ -21,6 +21,7 @@ from sqlalchemy import create_engine, text
 
 from callcenter import create_app
 from callcenter.redis_conn import embedded_redis_url, stop_embedded_redis
+from tests.helpers import serving
 
 ROOT = Path(__file__).resolve().parent.parent
 EXTERNAL_DB = os.environ.get("DATABASE_URL")
@@ -117,7 +118,8 @@ def app_config(database_template: str, redis_url: str, tmp_path: Path) -> dict[s
         target = tmp_path / "test.sqlite3"
         shutil.copyfile(source, target)
         url = f"sqlite:///{target}"
-    Redis.from_url(redis_url).flushdb()
+    with Redis.from_url(redis_url) as redis:  # closed now, not left to the garbage collector
+        redis.flushdb()
     recordings = tmp_path / "recordings"
     recordings.mkdir()
     return _base_config(url, redis_url, recordings)
@@ -128,6 +130,11 @@ def app(app_config: dict[str, Any]) -> Iterator[Flask]:
     """The application on a fresh database and an empty Redis."""
     application = create_app(app_config)
     yield application
+    # Close the app's Redis connections now: left to the garbage collector, a socket may be
+    # finalised before its connection and warn (an error under this suite's filterwarnings).
+    redis_client = application.extensions.get("redis")
+    if redis_client is not None:
+        redis_client.close()
     from callcenter.db import db
 
     # Also the engines of any further app a test built (e.g. one whose database is down).
@@ -144,3 +151,10 @@ def client(app: Flask) -> FlaskClient:
 def runner(app: Flask) -> FlaskCliRunner:
     """CLI runner for the app's `flask` commands."""
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[str]:
+    """The test app over real HTTP (a werkzeug server thread); yields its base URL."""
+    with serving(app) as url:
+        yield url

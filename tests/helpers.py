@@ -1,15 +1,73 @@
-"""Helpers for tests that start real processes against the test app."""
+"""Helpers for tests that drive the test app: signed-in clients, a real HTTP server, processes.
+
+Test data (users, calls, tickets, audio) comes from ``tests.factories``.
+"""
 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.serving import make_server
+
+from tests.factories import PASSWORD, make_user
 
 ROOT = Path(__file__).resolve().parent.parent
+_TOKEN = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+
+
+def csrf_token(client: FlaskClient, path: str = "/auth/login") -> str:
+    """The session's CSRF token, read from a page's meta tag."""
+    page = client.get(path, follow_redirects=True).get_data(as_text=True)
+    match = _TOKEN.search(page)
+    assert match, "page has no csrf-token meta tag"
+    return match.group(1)
+
+
+def sign_in(client: FlaskClient, username: str, password: str = PASSWORD, **extra: str):
+    """POST the sign-in form with a valid CSRF token; returns the response."""
+    token = csrf_token(client)
+    return client.post(
+        "/auth/login",
+        data={"username": username, "password": password, "csrf_token": token, **extra},
+    )
+
+
+def signed_in_client(
+    app: Flask, username: str, role: str = "operator", center: str | None = "INCHEON"
+) -> FlaskClient:
+    """A new test client signed in as a new user of ``role``."""
+    make_user(app, username, role, center)
+    client = app.test_client()
+    response = sign_in(client, username)
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return client
+
+
+@contextmanager
+def serving(app: Flask) -> Iterator[str]:
+    """Serve ``app`` from a threaded werkzeug server on a free 127.0.0.1 port; yields its URL.
+
+    The ``live_server`` fixture serves the test's own app; use this directly for a second app
+    (e.g. one whose database is down).
+    """
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
 
 
 def app_env(app: Flask) -> dict[str, str]:

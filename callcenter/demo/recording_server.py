@@ -9,8 +9,6 @@ from __future__ import annotations
 import base64
 import hmac
 import secrets
-import shutil
-import subprocess
 import threading
 import time
 from dataclasses import dataclass, field
@@ -19,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import soundfile
+
+from transcription.audio import encode_mp3
 
 
 def new_sid(prefix: str) -> str:
@@ -114,7 +114,7 @@ class RecordingServer:
             return None
         if extension == ".mp3":
             if rec.mp3 is None:
-                rec.mp3 = _to_mp3(rec.path)
+                rec.mp3 = encode_mp3(rec.path)
             body, kind = rec.mp3, "audio/mpeg"
         else:
             body, kind = rec.path.read_bytes(), "audio/x-wav"
@@ -152,15 +152,3 @@ class RecordingServer:
                 pass  # quiet: the simulator reports fetches itself
 
         return Handler
-
-
-def _to_mp3(path: Path) -> bytes:
-    ffmpeg = shutil.which("ffmpeg")
-    if ffmpeg is None:
-        raise RuntimeError("ffmpeg is needed to serve a recording as .mp3")
-    return subprocess.run(
-        [ffmpeg, "-loglevel", "error", "-i", str(path), "-f", "mp3", "-"],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    ).stdout

@@ -17,8 +17,7 @@ from callcenter.search.match import decided_by_index, like_pattern
 from callcenter.search.terms import bigrams, fold
 from callcenter.services import workflow
 from callcenter.supervisor.calllog import search_condition
-from tests.auth_helpers import make_user
-from tests.callcenter.console.factories import make_ticket
+from tests.factories import make_ticket, make_user
 
 # (transcript, typed summary) per ticket; None: no transcript (callback) or no summary.
 TEXTS = [

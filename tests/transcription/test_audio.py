@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import numpy as np
 import pytest
 import soundfile as sf
 
+from tests.factories import write_mp3
 from tests.transcription.conftest import AUDIO_DIR
 from transcription.audio import SAMPLE_RATE, AudioError, decode, speech_chunks
 
@@ -30,10 +30,7 @@ def phone_wavs(tmp_path: Path) -> dict[str, Path]:
     files = {"ulaw": tmp_path / "ulaw.wav", "pcm": tmp_path / "pcm.wav", "mp3": tmp_path / "a.mp3"}
     sf.write(files["ulaw"], signal, 8000, subtype="ULAW")
     sf.write(files["pcm"], signal, 8000, subtype="PCM_16")
-    subprocess.run(
-        ["ffmpeg", "-v", "error", "-i", str(files["pcm"]), "-b:a", "32k", str(files["mp3"])],
-        check=True,
-    )
+    write_mp3(files["pcm"], files["mp3"], bit_rate=32_000)
     return files
 
 
@@ -50,7 +47,7 @@ def test_phone_formats_decode_to_16k_float32(phone_wavs: dict[str, Path], kind: 
 
 
 def test_mulaw_decodes_like_libsndfile(phone_wavs: dict[str, Path]):
-    """ffmpeg's mu-law expansion and resampling agree with libsndfile's samples."""
+    """PyAV's mu-law expansion and resampling agree with libsndfile's samples."""
     ours = decode(phone_wavs["ulaw"])
     reference, rate = sf.read(phone_wavs["ulaw"], dtype="float32")
     assert rate == 8000
@@ -98,3 +95,29 @@ def test_vad_finds_no_speech_in_line_silence_or_noise(name: str):
     audio = decode(AUDIO_DIR / name)
     assert audio.size == round(sf.info(AUDIO_DIR / name).duration * SAMPLE_RATE)
     assert speech_chunks(audio) == []
+
+
+def test_stereo_48k_is_mixed_down_and_resampled(tmp_path: Path):
+    path = tmp_path / "stereo.wav"
+    left = _tone(1.0, 440, rate=48_000)
+    sf.write(path, np.stack([left, left], axis=1), 48_000, subtype="PCM_16")
+    audio = decode(path)
+    assert audio.size == SAMPLE_RATE
+    assert _dominant_frequency(audio[2000:14000]) == pytest.approx(440, abs=5)
+
+
+def test_a_file_without_audio_is_corrupt(tmp_path: Path):
+    path = tmp_path / "notes.wav"
+    path.write_text("전화 메모: 녹음이 아닙니다.\n" * 20, encoding="utf-8")
+    with pytest.raises(AudioError) as excinfo:
+        decode(path)
+    assert excinfo.value.kind == "corrupt"
+    assert "손상" in excinfo.value.message_ko
+
+
+def test_decoding_needs_no_ffmpeg_program(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Audio is decoded in-process (PyAV), so an empty PATH changes nothing."""
+    path = write_mp3(AUDIO_DIR / "ko_pcb_noise.wav", tmp_path / "call.mp3")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    audio = decode(path)
+    assert abs(audio.size / SAMPLE_RATE - sf.info(AUDIO_DIR / "ko_pcb_noise.wav").duration) < 0.1

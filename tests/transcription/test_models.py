@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.factories import write_phone_wav
 from tests.helpers import ROOT
 from tests.transcription.conftest import AUDIO_DIR, references
 from transcription.audio import decode, speech_chunks
@@ -58,12 +59,7 @@ def english_control(tmp_path_factory: pytest.TempPathFactory) -> Path:
          "Our factory has a problem with aluminium casting shrinkage."],
         check=True,
     )  # fmt: skip
-    subprocess.run(
-        ["ffmpeg", "-v", "error", "-i", str(raw), "-ar", "8000", "-ac", "1",
-         "-acodec", "pcm_mulaw", str(phone)],
-        check=True,
-    )  # fmt: skip
-    return phone
+    return write_phone_wav(raw, phone)
 
 
 def _korean_clips() -> list[Path]:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from callcenter.db import db
 from callcenter.models import AuditLog, User
-from tests.auth_helpers import csrf_token
+from tests.helpers import csrf_token
 
 NEW_PASSWORD = re.compile(r'<output class="mono secret" id="new-password">([^<]+)</output>')
 

@@ -11,7 +11,8 @@ from callcenter.auth.accounts import generate_password, set_active, update_accou
 from callcenter.auth.security import UserError
 from callcenter.db import db
 from callcenter.models import User
-from tests.auth_helpers import make_user, sign_in
+from tests.factories import make_user
+from tests.helpers import sign_in
 
 
 def _get(username: str) -> User:

@@ -8,20 +8,19 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.auth_helpers import PASSWORD, make_user
-from tests.browser_helpers import chromium, live_server, screenshot, sign_in_page
+from tests.browser_helpers import chromium, screenshot, sign_in_page
+from tests.factories import PASSWORD, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture
-def base_url(app) -> Iterator[str]:
+def base_url(app, live_server: str) -> Iterator[str]:
     """The app with an admin and a few accounts, served over real HTTP."""
     make_user(app, "root", "admin", None)
     make_user(app, "kim", "operator", "INCHEON")
     make_user(app, "boss", "supervisor", None)
-    with live_server(app) as url:
-        yield url
+    yield live_server
 
 
 def test_admin_creates_a_user_who_then_signs_in(base_url):

@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 from callcenter.accounts import bp
 from callcenter.db import db
 from callcenter.models import AuditLog, User
-from tests.auth_helpers import PASSWORD, csrf_token, make_user, sign_in, signed_in_client
 from tests.callcenter.accounts.helpers import (
     audit_rows,
     field_error,
@@ -18,6 +17,8 @@ from tests.callcenter.accounts.helpers import (
     shown_password,
     user_row,
 )
+from tests.factories import PASSWORD, make_user
+from tests.helpers import csrf_token, sign_in, signed_in_client
 
 CHANGES = ("profile", "password", "unlock", "deactivate", "reactivate")
 

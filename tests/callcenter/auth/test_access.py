@@ -12,7 +12,8 @@ from callcenter.auth import roles_required
 from callcenter.auth.security import set_password
 from callcenter.db import db
 from callcenter.models import User
-from tests.auth_helpers import csrf_token, make_user, sign_in
+from tests.factories import make_user
+from tests.helpers import csrf_token, sign_in
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from callcenter.db import db
 from callcenter.models import AuditLog, User
-from tests.auth_helpers import PASSWORD, csrf_token, make_user, sign_in
+from tests.factories import PASSWORD, make_user
+from tests.helpers import csrf_token, sign_in
 
 
 def _user(app, username: str) -> User:

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from callcenter.db import db
 from callcenter.models import AuditLog, User
-from tests.auth_helpers import sign_in
+from tests.helpers import sign_in
 
 
 def test_create_from_stdin_then_sign_in(app, runner, client):

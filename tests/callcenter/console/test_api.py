@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from callcenter.db import db
 from callcenter.models import AuditLog, Ticket
-from tests.auth_helpers import csrf_token, make_user, sign_in
-from tests.callcenter.console.factories import make_ticket
+from tests.factories import make_ticket, make_user
+from tests.helpers import csrf_token, sign_in
 
 
 def _client(app, name, role="operator", center="INCHEON"):

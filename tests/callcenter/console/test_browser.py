@@ -9,9 +9,8 @@ from sqlalchemy import select
 
 from callcenter.db import db
 from callcenter.models import AuditLog, Ticket, utcnow
-from tests.auth_helpers import PASSWORD, make_user
-from tests.browser_helpers import chromium, live_server, screenshot
-from tests.callcenter.console.factories import make_ticket
+from tests.browser_helpers import chromium, screenshot
+from tests.factories import PASSWORD, make_ticket, make_user
 
 pytestmark = pytest.mark.browser
 DESK = {"width": 1280, "height": 900}
@@ -41,7 +40,7 @@ def _audit_actions(app) -> list[str]:
         return list(db.session.scalars(select(AuditLog.action).order_by(AuditLog.id)))
 
 
-def test_operator_works_a_live_ticket_to_resolved(app):
+def test_operator_works_a_live_ticket_to_resolved(app, live_server):
     app.config["CONSOLE_POLL_SECONDS"] = 1
     make_user(app, "kim")
     make_user(app, "busan_op", center="BUSAN")
@@ -53,7 +52,8 @@ def test_operator_works_a_live_ticket_to_resolved(app):
         make_ticket(app, status=status, topic=topic, created_at=now - timedelta(hours=i + 1))
     make_ticket(app, center="BUSAN", topic="mold", created_at=now - timedelta(hours=2))
 
-    with live_server(app) as base, chromium() as browser:
+    base = live_server
+    with chromium() as browser:
         page = _sign_in(browser, base, "kim", shot="console-00-sign-in")
         page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.textContent.trim()") == "본문 바로가기"

@@ -6,8 +6,8 @@ import re
 from datetime import timedelta
 
 from callcenter.models import utcnow
-from tests.auth_helpers import make_user, sign_in
-from tests.callcenter.console.factories import make_ticket
+from tests.factories import make_ticket, make_user
+from tests.helpers import sign_in
 
 ROW = re.compile(r'<tr data-ticket-id="(\d+)"')
 

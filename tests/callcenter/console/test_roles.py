@@ -15,8 +15,8 @@ from flask import Blueprint, Flask
 
 from callcenter.db import db
 from callcenter.models import ROLES, User
-from tests.auth_helpers import PASSWORD, csrf_token, make_user, sign_in
-from tests.callcenter.console.factories import make_ticket
+from tests.factories import PASSWORD, make_ticket, make_user
+from tests.helpers import csrf_token, sign_in
 
 ALL = ("operator", "supervisor", "admin")
 # Blueprint → roles that may use its routes; per-endpoint rows override the blueprint's.

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from callcenter.db import db
 from callcenter.models import AuditLog, Ticket
 from routing import reference
-from tests.auth_helpers import csrf_token, make_user, sign_in
-from tests.callcenter.console.factories import make_ticket
+from tests.factories import make_ticket, make_user
+from tests.helpers import csrf_token, sign_in
 
 
 def _client(app, name="kim", role="operator", center="INCHEON"):

@@ -11,8 +11,7 @@ from callcenter.db import db
 from callcenter.models import TICKET_STATUSES, AuditLog, Ticket, User
 from callcenter.services import workflow
 from callcenter.services.workflow import TRANSITIONS, WorkflowError
-from tests.auth_helpers import make_user
-from tests.callcenter.console.factories import make_ticket
+from tests.factories import make_ticket, make_user
 
 ALL_MOVES = [(a, b) for a in TICKET_STATUSES for b in TICKET_STATUSES if a != b]
 

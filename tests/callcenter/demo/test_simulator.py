@@ -148,7 +148,7 @@ def test_simulator_follows_dial_and_redirect_like_twilio():
     from twilio.twiml.voice_response import VoiceResponse
 
     from callcenter.demo.simulator import Caller, TwilioSimulator
-    from tests.callcenter.voice.conftest import serving
+    from tests.helpers import serving
 
     other = Flask("other")
     seen: list[tuple[str, dict[str, str]]] = []

@@ -25,8 +25,8 @@ from routing.centers import choose_center
 from routing.location import region_from_number
 from routing.reference import topics
 from tests.callcenter.pipeline.conftest import load_state
-from tests.callcenter.voice.conftest import FRIDAY_MORNING, serving
-from tests.helpers import ROOT, run_worker_process
+from tests.callcenter.voice.conftest import FRIDAY_MORNING
+from tests.helpers import ROOT, run_worker_process, serving
 from tests.transcription.conftest import (
     ACCOUNT_SID,
     AUDIO_DIR,

@@ -14,14 +14,14 @@ import pytest
 
 from callcenter.db import db
 from callcenter.demo.history import generate
-from tests.auth_helpers import PASSWORD, make_user
-from tests.browser_helpers import chromium, live_server, screenshot
+from tests.browser_helpers import chromium, screenshot
+from tests.factories import PASSWORD, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture
-def base_url(app) -> Iterator[str]:
+def base_url(app, live_server: str) -> Iterator[str]:
     """The app with 600 demo calls, served over real HTTP on a free port."""
     with app.app_context():
         yesterday = datetime.now(ZoneInfo("Asia/Seoul")).date() - timedelta(days=1)
@@ -29,8 +29,7 @@ def base_url(app) -> Iterator[str]:
         db.session.commit()
     make_user(app, "boss", "supervisor", None)
     make_user(app, "kim", "operator", "INCHEON")
-    with live_server(app) as url:
-        yield url
+    yield live_server
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from callcenter.jobs import enqueue, get_queue
 from callcenter.models import AuditLog, Call, CallEvent, Recording, Ticket, Transcript
 from callcenter.services.audit import audit
 from callcenter.supervisor.views import bp
-from tests.auth_helpers import csrf_token, signed_in_client
+from tests.helpers import csrf_token, signed_in_client
 
 START = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # Monday 10:00 in Seoul
 

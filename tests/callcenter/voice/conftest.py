@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -12,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
-from werkzeug.serving import make_server
 
 from callcenter.db import db
 from callcenter.demo.simulator import TwilioSimulator
@@ -44,27 +41,6 @@ def _voice_settings(
 ) -> None:
     monkeypatch.setattr(calls, "now", lambda: voice_time)  # the call flow's clock
     app_config.update(voice_config)
-
-
-@contextmanager
-def serving(app: Flask) -> Iterator[str]:
-    """Serve ``app`` from a threaded werkzeug server on a free port; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-
-
-@pytest.fixture
-def live_server(app: Flask) -> Iterator[str]:
-    """The test app over real HTTP."""
-    with serving(app) as url:
-        yield url
 
 
 def simulator_for(app: Flask, base_url: str) -> TwilioSimulator:

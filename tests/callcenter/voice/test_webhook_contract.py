@@ -15,8 +15,9 @@ from callcenter.demo.simulator import Caller, CallResult, Input
 from callcenter.models import Call, CallEvent, Recording, SmsMessage, Ticket
 from ivr_flows import urls
 from ivr_flows.texts import spell_digits
-from tests.callcenter.voice.conftest import AUDIO, serving, simulator_for
+from tests.callcenter.voice.conftest import AUDIO, simulator_for
 from tests.callcenter.voice.test_sms import SMS_CONFIG
+from tests.helpers import serving
 from tests.twiml_tree import tree, verbs
 
 MOBILE = "+821012345678"

@@ -1,4 +1,8 @@
-"""Tickets, recordings and transcripts built directly with the models for console tests."""
+"""Test data built directly with the models: users, calls, tickets, and audio files.
+
+Record builders commit what they make (as the app would have) and return it detached, so a
+test can read its attributes outside an app context; the audio writers return the path.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +13,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import av
 from flask import Flask
 
+from callcenter.auth.security import create_user
 from callcenter.db import db
-from callcenter.models import Call, Recording, Ticket, Transcript, utcnow
+from callcenter.models import Call, Recording, Ticket, Transcript, User, utcnow
 from callcenter.services.tickets import create_ticket_for_call
+from transcription.audio import encode_mp3
+
+PASSWORD = "correct-horse-battery"
 
 SEGMENTS = [
     {"start": 0.0, "end": 2.4, "text": "여보세요 저희가 알루미늄 주물을 만드는데요"},
@@ -44,6 +53,57 @@ def write_wav(path: Path, seconds: float = 8.0, rate: int = 8000) -> Path:
         frames = b"".join(period) * int(seconds * 40)
         out.writeframes(frames)
     return path
+
+
+def write_mp3(source: Path, dest: Path, *, bit_rate: int = 32_000) -> Path:
+    """``source`` re-encoded as mono MP3 (in-process, no ffmpeg program needed)."""
+    dest.write_bytes(encode_mp3(source, bit_rate=bit_rate))
+    return dest
+
+
+def write_phone_wav(source: Path, dest: Path) -> Path:
+    """``source`` as Twilio records a call: 8 kHz mono μ-law WAV (in-process, through PyAV)."""
+    with av.open(str(source)) as audio_in, av.open(str(dest), "w", format="wav") as audio_out:
+        stream = audio_out.add_stream("pcm_mulaw", rate=8000, layout="mono")
+        for frame in audio_in.decode(audio=0):
+            frame.pts = None  # the encoder resamples and numbers its own frames
+            audio_out.mux(stream.encode(frame))
+        audio_out.mux(stream.encode(None))
+    return dest
+
+
+def make_user(
+    app: Flask,
+    username: str,
+    role: str = "operator",
+    center: str | None = "INCHEON",
+    *,
+    password: str = PASSWORD,
+    language: str = "ko",
+) -> User:
+    """Create and commit a user (operators need a center; others may have none)."""
+    with app.app_context():
+        user = create_user(
+            db.session,
+            username=username,
+            role=role,
+            password=password,
+            center_code=center,
+            language=language,
+        )
+        db.session.commit()
+        db.session.expunge(user)
+        return user
+
+
+def make_call(app: Flask, call_sid: str, **fields: Any) -> Call:
+    """One committed call row (``fields`` are Call columns: from_number, region, ...)."""
+    with app.app_context():
+        call = Call(call_sid=call_sid, **fields)
+        db.session.add(call)
+        db.session.commit()
+        db.session.expunge(call)
+        return call
 
 
 def make_ticket(
