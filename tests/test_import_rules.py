@@ -120,9 +120,8 @@ def _reads_tests(path: Path) -> bool:
         for node in ast.walk(tree)
         if isinstance(node, ast.Constant) and isinstance(node.value, str)
     ]
-    return (
-        any(s == "tests" or s.startswith("tests/") or "/tests/" in s for s in strings)
-        or any(_within(name, "tests") for name in _imports(path))
+    return any(s == "tests" or s.startswith("tests/") or "/tests/" in s for s in strings) or any(
+        _within(name, "tests") for name in _imports(path)
     )
 
 
