@@ -77,7 +77,7 @@ def test_serve_restarts_a_dead_worker_and_sigterm_ends_every_process(app: Flask,
         assert live_group_members(first) == []  # its RQ scheduler process went with it
 
         with app.app_context():
-            job = enqueue("tests.transcription.slow_jobs.process_id", queue="default")
+            job = enqueue("tests.callcenter.cli.slow_jobs.process_id", queue="default")
         job = _wait_for(
             "the job to run",
             lambda: (j := Job.fetch(job.id, connection=connection)).is_finished and j,

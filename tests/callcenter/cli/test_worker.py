@@ -17,7 +17,7 @@ from tests.helpers import ROOT, run_worker_process
 def test_in_process_job_is_stopped_at_its_timeout(app: Flask):
     with app.app_context():
         job = enqueue(
-            "tests.transcription.slow_jobs.sleep_for", 60, queue="transcription", timeout=2
+            "tests.callcenter.cli.slow_jobs.sleep_for", 60, queue="transcription", timeout=2
         )
     started = time.monotonic()
     run_worker_process(app, queues="transcription")
@@ -29,8 +29,8 @@ def test_in_process_job_is_stopped_at_its_timeout(app: Flask):
 
 def test_transcription_jobs_run_in_the_worker_and_others_in_a_horse(app: Flask):
     with app.app_context():
-        here = enqueue("tests.transcription.slow_jobs.process_id", queue="transcription")
-        forked = enqueue("tests.transcription.slow_jobs.process_id", queue="default")
+        here = enqueue("tests.callcenter.cli.slow_jobs.process_id", queue="transcription")
+        forked = enqueue("tests.callcenter.cli.slow_jobs.process_id", queue="default")
     output = run_worker_process(app, queues="transcription,default")
     worker_pid = int(re.search(r"started with PID (\d+)", output).group(1))  # type: ignore[union-attr]
     connection = get_queue("default", app).connection
@@ -49,7 +49,7 @@ def test_watchdog_ends_a_process_whose_job_ignores_the_alarm():
         "worker = SimpleNamespace(name='w1', log=logging.getLogger('w1'))\n"
         "job = SimpleNamespace(id='transcribe-1', timeout=1)\n"
         "w._start_watchdog(worker, job)\n"
-        "from tests.transcription.slow_jobs import hang_blocking_alarms\n"
+        "from tests.callcenter.cli.slow_jobs import hang_blocking_alarms\n"
         "hang_blocking_alarms(60)\n"
     )
     started = time.monotonic()
