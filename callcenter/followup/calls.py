@@ -15,6 +15,7 @@ from twilio.rest import Client
 from callcenter.db import db
 from callcenter.models import FollowUpCheck, utcnow
 from ivr_flows import followup as flow
+from ivr_flows.urls import url
 
 
 def call_from() -> str:
@@ -50,7 +51,7 @@ def place_follow_up_call(check_id: int) -> str | None:
         call = client.calls.create(
             to=check.to_number,
             from_=call_from(),
-            url=base + flow.url(flow.START, check=check.id),
+            url=base + url(flow.START, check=check.id),
             method="POST",
         )
     except Exception:  # counted as an unanswered try; the sweep tries again later

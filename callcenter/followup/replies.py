@@ -126,13 +126,17 @@ def apply_answer(
     if answer != "resolved":
         text = f"사후 점검 응답({'문자' if via == 'sms' else '전화'}): {ANSWER_WORDS[answer]}"
         session.add(TicketNote(ticket_id=ticket.id, author_id=None, text=text, created_at=now))
-    detail: dict[str, object] = {
-        "reply": answer,
-        "reply_ko": ANSWER_WORDS[answer],
-        "channel": via,
-        "check_id": check.id,
-    }
-    audit(session, "followup.reply", user=None, target_type="ticket", target_id=ticket.id, **detail)
+    audit(
+        session,
+        "followup.reply",
+        user=None,
+        target_type="ticket",
+        target_id=ticket.id,
+        reply=answer,
+        reply_ko=ANSWER_WORDS[answer],
+        channel=via,
+        check_id=check.id,
+    )
     if ticket.status != old:
         audit(
             session,

@@ -145,5 +145,7 @@ def outcome_kpis(session: Session, *, days: int = 30) -> OutcomeKpis:
         _add_referrals(out.by_institute.setdefault(row.institute, ReferralFigures()), row)
         center = row.center_code or ""
         _add_referrals(out.referrals_by_center.setdefault(center, ReferralFigures()), row)
-        _add_referrals(out.referrals_by_topic.setdefault(row.topic_code or "", ReferralFigures()), row)
+        _add_referrals(
+            out.referrals_by_topic.setdefault(row.topic_code or "", ReferralFigures()), row
+        )
     return out

@@ -64,7 +64,10 @@ _TEXTS = {
         "해결 후 사후 점검일이 되면 고객에게 자동으로 확인합니다.",
         "On the follow-up date the caller is checked on automatically.",
     ),
-    "fu.check": ("{due} 점검 · {channel} · {status} · 시도 {tries}회", "{due} · {channel} · {status} · {tries} tries"),
+    "fu.check": (
+        "{due} 점검 · {channel} · {status} · 시도 {tries}회",
+        "{due} · {channel} · {status} · {tries} tries",
+    ),
     "fu.status.pending": ("발송 대기", "Not yet asked"),
     "fu.status.waiting": ("응답 대기", "Awaiting reply"),
     "fu.status.answered": ("응답함", "Answered"),

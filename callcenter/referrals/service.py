@@ -49,7 +49,7 @@ def find_resource(session: Session, kind: str, resource_id: str) -> Resource | N
     spec = KINDS.get(kind)
     if spec is None:
         return None
-    row = session.get(spec.model, resource_id)
+    row: Any = session.get(spec.model, resource_id)
     if row is None:
         return None
     return Resource(kind, row.id, getattr(row, spec.name_column), row.institute, contact_of(row))

@@ -61,9 +61,8 @@ def _ticket(number: str, *, for_update: bool = False) -> Ticket:
 
 
 def _error(exc: WorkflowError) -> str:
-    values = {
-        k: t(f"ref.status.{v}") if k in ("old", "new") and f"ref.status.{v}" else v
-        for k, v in exc.values.items()
+    values: dict[str, Any] = {
+        k: t(f"ref.status.{v}") if k in ("old", "new") else v for k, v in exc.values.items()
     }
     return t(exc.msg_id, **values)
 
@@ -253,9 +252,7 @@ def catalogue() -> ResponseReturnValue:
     )
     ticket = None
     if args.get("ticket"):
-        ticket = db.session.scalars(
-            select(Ticket).where(Ticket.number == args["ticket"])
-        ).first()
+        ticket = db.session.scalars(select(Ticket).where(Ticket.number == args["ticket"])).first()
     results = search(db.session(), filters)
     institutes = sorted(reference.institutes(), key=lambda i: i.name_ko)
     return render_template(

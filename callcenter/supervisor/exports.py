@@ -229,7 +229,7 @@ def _referral_status(_labels: Labels, status: str | None) -> str:
 
 
 def referral_rows(session: Session, days: int, timezone: str) -> tuple[list[str], Iterator[Any]]:
-    """Header and rows of the referrals export: referrals of the last ``days`` days, newest first."""
+    """Header and rows of the referrals export: the last ``days`` days' referrals, newest first."""
     from datetime import timedelta
 
     from callcenter.models import Referral, utcnow

@@ -42,9 +42,7 @@ def signed_post(app: Flask, client: FlaskClient, path: str, form: dict[str, str]
 def resolved_ticket(app: Flask, *, caller: str = MOBILE, due: date | None = None, **fields: Any):  # type: ignore[no-untyped-def]
     """A resolved ticket of an operator, its follow-up date today (or ``due``)."""
     operator = make_user(app, f"op{caller[-4:]}{fields.pop('suffix', '')}", "operator", "INCHEON")
-    ticket = make_ticket(
-        app, status="resolved", caller=caller, assignee_id=operator.id, **fields
-    )
+    ticket = make_ticket(app, status="resolved", caller=caller, assignee_id=operator.id, **fields)
     from callcenter.models import Ticket
 
     with app.app_context():

@@ -10,7 +10,13 @@ from callcenter.db import db
 from callcenter.followup.calls import place_follow_up_call
 from callcenter.followup.checks import set_channel
 from callcenter.models import FollowUpCheck, Ticket, TicketNote
-from tests.callcenter.followup.conftest import MOBILE, FakeTwilio, resolved_ticket, signed_post, sweep
+from tests.callcenter.followup.conftest import (
+    MOBILE,
+    FakeTwilio,
+    resolved_ticket,
+    signed_post,
+    sweep,
+)
 from tests.twiml_tree import spoken, tree, url_parts, verbs
 
 

@@ -19,7 +19,13 @@ from callcenter.models import (
     utcnow,
 )
 from callcenter.pipeline import sms
-from tests.callcenter.followup.conftest import MOBILE, FakeTwilio, resolved_ticket, signed_post, sweep
+from tests.callcenter.followup.conftest import (
+    MOBILE,
+    FakeTwilio,
+    resolved_ticket,
+    signed_post,
+    sweep,
+)
 from tests.helpers import signed_in_client
 
 
@@ -63,9 +69,7 @@ def test_reply_1_closes_the_follow_up(app: Flask, twilio: FakeTwilio):
     with app.app_context():
         row = db.session.get(Ticket, ticket.id)
         assert row is not None and row.follow_up_done_at is not None
-        audit = db.session.scalars(
-            select(AuditLog).where(AuditLog.action == "ticket.status")
-        ).one()
+        audit = db.session.scalars(select(AuditLog).where(AuditLog.action == "ticket.status")).one()
         assert audit.user_id is None
         assert audit.detail == {"from": "resolved", "to": "follow_up_done", "via": "follow_up"}
 
@@ -122,14 +126,17 @@ def test_a_duplicate_message_sid_is_applied_once(app: Flask, twilio: FakeTwilio)
         assert db.session.scalars(select(FollowUpReply)).all().__len__() == 1
         notes = db.session.scalars(select(TicketNote).where(TicketNote.ticket_id == ticket.id))
         assert len(notes.all()) == 1
-        assert len(db.session.scalars(
-            select(AuditLog).where(AuditLog.action == "followup.reply")
-        ).all()) == 1
+        assert (
+            len(
+                db.session.scalars(
+                    select(AuditLog).where(AuditLog.action == "followup.reply")
+                ).all()
+            )
+            == 1
+        )
 
 
-def test_a_reply_from_a_number_with_no_open_check_touches_no_ticket(
-    app: Flask, twilio: FakeTwilio
-):
+def test_a_reply_from_a_number_with_no_open_check_touches_no_ticket(app: Flask, twilio: FakeTwilio):
     ticket = resolved_ticket(app)
     sweep(app)
     _reply(app, "1", number="+821055550000")

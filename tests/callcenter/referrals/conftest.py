@@ -18,11 +18,13 @@ EQUIPMENT = (
     "id,name_ko,name_en,category,topics,institute,center,lat,lon,keywords,booking_contact,fee_note\n"
     "EQ-SALT,복합염수분무 시험기,Salt spray chamber,신뢰성 시험,surface;cert,KITECH,INCHEON,,,"
     "염수분무;도금;부식;내식성,장비예약 032-850-0000,\n"
-    "EQ-PRINT,FDM 3D 프린터,3D printer,시제품,equipment,KITECH,BUSAN,,,3D 프린팅;시제품,=HYPERLINK(1),\n"
+    "EQ-PRINT,FDM 3D 프린터,3D printer,시제품,equipment,KITECH,BUSAN,,,"
+    "3D 프린팅;시제품,=HYPERLINK(1),\n"
 )
 EXPERTS = (
     "id,name,institute,center,topics,fields,keywords,email,phone\n"
-    "EX-PLATE,김도금,KITECH,INCHEON,surface,도금 공정;부식 방지,도금;염수분무,kim@example.org,032-850-1111\n"
+    "EX-PLATE,김도금,KITECH,INCHEON,surface,도금 공정;부식 방지,도금;염수분무,"
+    "kim@example.org,032-850-1111\n"
 )
 PLATING = "도금 제품 염수분무 시험 성적서가 필요합니다 고객사가 내식성 성적서를 달래요"
 SMS_CONFIG = {

@@ -14,7 +14,7 @@ from rq import Queue
 from sqlalchemy import select
 
 from callcenter.db import db
-from callcenter.models import Referral, SmsMessage, Ticket, TicketSuggestions
+from callcenter.models import Referral, SmsMessage, TicketSuggestions
 from callcenter.pipeline.route import route_ticket_job
 from tests.callcenter.referrals.conftest import SMS_CONFIG, plating_ticket
 from tests.helpers import csrf_token, signed_in_client
@@ -83,7 +83,9 @@ def test_the_ticket_page_shows_suggestions_with_why_and_refer_creates_a_referral
         f"/console/referrals/{referral.id}/status", data={"csrf_token": token, "status": "accepted"}
     )
     page = client.get(f"/console/tickets/{ticket.number}").get_data(as_text=True)
-    assert "연계 상태를 바꿨습니다." in page and "연계 상태 변경: 복합염수분무 시험기 → 접수" in page
+    assert (
+        "연계 상태를 바꿨습니다." in page and "연계 상태 변경: 복합염수분무 시험기 → 접수" in page
+    )
 
 
 def test_a_rerouted_ticket_gets_live_suggestions_for_its_new_topic(app: Flask, catalogue: None):
@@ -91,8 +93,9 @@ def test_a_rerouted_ticket_gets_live_suggestions_for_its_new_topic(app: Flask, c
     ticket = plating_ticket(app, status="routed")
     with app.app_context():
         db.session.add(
-            TicketSuggestions(ticket_id=ticket.id, topic_code="casting", center_code="INCHEON",
-                              items=[])
+            TicketSuggestions(
+                ticket_id=ticket.id, topic_code="casting", center_code="INCHEON", items=[]
+            )
         )
         db.session.commit()
     page = client.get(f"/console/tickets/{ticket.number}").get_data(as_text=True)
@@ -112,22 +115,26 @@ def test_the_catalogue_page_searches_with_filters_and_refers_for_a_ticket(
     assert 'id="result-equipment-EQ-PRINT"' not in page  # the printer is in Busan
     page = client.get("/console/catalogue?topic=equipment").get_data(as_text=True)
     assert 'id="result-equipment-EQ-PRINT"' in page and "EQ-SALT" not in page
-    page = client.get(f"/console/catalogue?q=염수분무&ticket={ticket.number}").get_data(as_text=True)
+    page = client.get(f"/console/catalogue?q=염수분무&ticket={ticket.number}").get_data(
+        as_text=True
+    )
     assert f"티켓 {ticket.number}에 연계" in page and 'name="next" value="catalogue"' in page
     token = csrf_token(client, "/console/catalogue")
     response = client.post(
         f"/console/tickets/{ticket.number}/referrals",
-        data={"csrf_token": token, "resource_kind": "expert", "resource_id": "EX-PLATE",
-              "next": "catalogue"},
+        data={
+            "csrf_token": token,
+            "resource_kind": "expert",
+            "resource_id": "EX-PLATE",
+            "next": "catalogue",
+        },
     )
     assert response.headers["Location"].startswith("/console/catalogue?ticket=")
     with app.app_context():
         assert db.session.scalars(select(Referral.resource_id)).all() == ["EX-PLATE"]
 
 
-def test_referrals_export_is_formula_safe_and_kpis_count_by_institute(
-    app: Flask, catalogue: None
-):
+def test_referrals_export_is_formula_safe_and_kpis_count_by_institute(app: Flask, catalogue: None):
     operator = signed_in_client(app, "kim", "operator", "INCHEON")
     ticket = plating_ticket(app, status="routed")
     token = csrf_token(operator, f"/console/tickets/{ticket.number}")

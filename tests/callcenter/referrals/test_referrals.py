@@ -97,9 +97,7 @@ def test_a_ticket_carries_several_referrals_and_a_declined_one_ends(app: Flask, 
         assert first.resource_kind == "equipment" and second.resource_kind is None
 
 
-def test_refusals_unknown_resource_institute_or_someone_elses_ticket(
-    app: Flask, catalogue: None
-):
+def test_refusals_unknown_resource_institute_or_someone_elses_ticket(app: Flask, catalogue: None):
     user_id, ticket_id = _setup(app)
     stranger = make_user(app, "busan", "operator", "BUSAN")
     with app.app_context():
@@ -130,7 +128,9 @@ def test_each_referral_texts_the_caller_once_what_where_whom(
         )
         first = record_referral_sms(session, one)
         assert record_referral_sms(session, one) is first  # once per referral
-        two = create_referral(session, ticket, user=user, resource_kind="expert", resource_id="EX-PLATE")
+        two = create_referral(
+            session, ticket, user=user, resource_kind="expert", resource_id="EX-PLATE"
+        )
         second = record_referral_sms(session, two)
         session.commit()
         assert first is not None and second is not None and first.id != second.id
@@ -139,7 +139,7 @@ def test_each_referral_texts_the_caller_once_what_where_whom(
         assert ticket.number in body and "장비 '복합염수분무 시험기'" in body
         assert "한국생산기술연구원" in body and "장비예약 032-850-0000" in body
         assert "전문가 '김도금'" in second.body and "032-850-1111" in second.body
-        first_id, second_id = first.id, second.id
+        first_id = first.id
         assert sms.send_sms(first_id) == "SM" + "1" * 32
         assert sms.send_sms(first_id) is None  # a retried job sends nothing more
     assert [m["body"] for m in messages.sent] == [body]
@@ -173,6 +173,9 @@ def test_a_landline_caller_gets_no_referral_text(app: Flask, catalogue: None):
     with app.app_context():
         session = db.session()
         referral = create_referral(
-            session, session.get(Ticket, ticket.id), user=session.get(User, user.id), institute="KIMS"
+            session,
+            session.get(Ticket, ticket.id),
+            user=session.get(User, user.id),
+            institute="KIMS",
         )
         assert record_referral_sms(session, referral) is None
