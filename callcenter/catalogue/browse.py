@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 
 from callcenter.catalogue.columns import KINDS
 from callcenter.catalogue.suggest import suggest
+from callcenter.models import Ticket
+from routing.router import get_router
 
 SHORTLIST = 40  # ranked per kind before filtering
 SHOWN = 30
@@ -50,15 +52,28 @@ def _keeps(row: Any, f: Filters) -> bool:
     return not (f.center and getattr(row, "center", None) != f.center)
 
 
-def search(session: Session, f: Filters) -> list[dict[str, Any]]:
-    """Resources for the filters, best first: each a suggestion dict plus ``contact``."""
+def search(session: Session, f: Filters, ticket: Ticket | None = None) -> list[dict[str, Any]]:
+    """Resources for the filters, best first: each a suggestion dict plus ``contact``.
+
+    Searching for a ticket measures distances from its caller (as its suggestions do),
+    unless the operator picked a region.
+    """
     if f.query.strip():
+        decision = None
+        if ticket is not None and not f.region:
+            decision = get_router().route(
+                f.query,
+                caller_number=ticket.caller_number or None,
+                ivr_region=ticket.region,
+                region_source=ticket.region_source,
+            )
         ranked = suggest(
             session,
             f.query,
             region=f.region or None,
             kinds=f.kinds,
             limit=SHORTLIST,
+            decision=decision,
         ).suggestions
         items = [s.as_dict() for s in sorted(ranked, key=lambda s: -s.score)]
     else:

@@ -65,8 +65,8 @@ _TEXTS = {
         "On the follow-up date the caller is checked on automatically.",
     ),
     "fu.check": (
-        "{due} 점검 · {channel} · {status} · 시도 {tries}회",
-        "{due} · {channel} · {status} · {tries} tries",
+        "{due} 점검 · {channel} · 시도 {tries}회",
+        "{due} · {channel} · {tries} tries",
     ),
     "fu.status.pending": ("발송 대기", "Not yet asked"),
     "fu.status.waiting": ("응답 대기", "Awaiting reply"),

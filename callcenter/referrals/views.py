@@ -253,7 +253,7 @@ def catalogue() -> ResponseReturnValue:
     ticket = None
     if args.get("ticket"):
         ticket = db.session.scalars(select(Ticket).where(Ticket.number == args["ticket"])).first()
-    results = search(db.session(), filters)
+    results = search(db.session(), filters, ticket)
     institutes = sorted(reference.institutes(), key=lambda i: i.name_ko)
     return render_template(
         "referrals/catalogue.html",
