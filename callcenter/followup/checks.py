@@ -9,6 +9,11 @@ The sweep ``run_follow_up_checks`` (callcenter/pipeline/sweeps.py) runs about on
    Redis was down) or by an outbound call (a job) — or, its tries used up with no answer,
    becomes ``unanswered``: left for an operator.
 
+Callers are asked only within the hotline's business hours (BUSINESS_OPEN_MINUTE to
+BUSINESS_CLOSE_MINUTE, local time; FOLLOW_UP_ASK_MINUTES overrides), never at midnight when the
+date turns. A follow-up date more than FOLLOW_UP_MAX_LATE_DAYS (7) past when first seen (a
+worker down for long, imported history) gets no automatic check: it is the operator's.
+
 Settings (app config): FOLLOW_UP_TRIES (2), FOLLOW_UP_RETRY_HOURS (24).
 """
 
@@ -30,6 +35,7 @@ from callcenter.voice.sms import sms_possible
 
 DEFAULT_TRIES = 2
 DEFAULT_RETRY_HOURS = 24
+DEFAULT_MAX_LATE_DAYS = 7
 
 
 def question_body(ticket: Ticket) -> str:
@@ -44,6 +50,22 @@ def question_body(ticket: Ticket) -> str:
 def local_today() -> date:
     """Today in the hotline's time zone."""
     return utcnow().astimezone(ZoneInfo(current_app.config["TIMEZONE"])).date()
+
+
+def ask_window() -> tuple[int, int]:
+    """Local minutes of the day between which callers are asked (business hours)."""
+    config = current_app.config
+    window = config.get("FOLLOW_UP_ASK_MINUTES")
+    if window:
+        return int(window[0]), int(window[1])
+    return int(config["BUSINESS_OPEN_MINUTE"]), int(config["BUSINESS_CLOSE_MINUTE"])
+
+
+def may_ask_now() -> bool:
+    """Whether now, local time, is within :func:`ask_window`."""
+    local = utcnow().astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
+    start, end = ask_window()
+    return start <= local.hour * 60 + local.minute < end
 
 
 def channel_of(session: Session, ticket_id: int) -> str:
@@ -67,6 +89,7 @@ def set_channel(session: Session, ticket: Ticket, channel: str) -> None:
 def make_due_checks(session: Session, today: date) -> list[int]:
     """One check for each resolved ticket whose follow-up date has come; commits each."""
     made = []
+    late = int(current_app.config.get("FOLLOW_UP_MAX_LATE_DAYS", DEFAULT_MAX_LATE_DAYS))
     due = session.scalars(
         select(Ticket)
         .outerjoin(
@@ -77,6 +100,7 @@ def make_due_checks(session: Session, today: date) -> list[int]:
             Ticket.status == "resolved",
             Ticket.follow_up_on.is_not(None),
             Ticket.follow_up_on <= today,
+            Ticket.follow_up_on >= today - timedelta(days=late),
             FollowUpCheck.id.is_(None),
         )
         .limit(500)
@@ -170,9 +194,9 @@ def _record_question(session: Session, check: FollowUpCheck) -> SmsMessage:
 
 
 def run_follow_up_checks() -> dict[str, object]:
-    """Sweep: make the due checks, cancel those overtaken, ask those due a try."""
+    """Sweep: make the due checks, cancel those overtaken, ask those due a try (in hours)."""
     session = db.session()
     made = make_due_checks(session, local_today())
     cancelled = cancel_moved_on(session)
-    asked = ask_due(session)
+    asked = ask_due(session) if may_ask_now() else []
     return {"made": made, "cancelled": cancelled, "asked": asked}

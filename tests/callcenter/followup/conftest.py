@@ -23,6 +23,7 @@ CONFIG = {
     "TWILIO_SMS_FROM": "+8215881379",
     "FOLLOW_UP_TRIES": 2,
     "FOLLOW_UP_RETRY_HOURS": 24,
+    "FOLLOW_UP_ASK_MINUTES": (0, 24 * 60),  # any time of day: the tests run whenever
 }
 
 

@@ -9,6 +9,7 @@ from flask import Flask
 from sqlalchemy import select, update
 
 from callcenter.db import db
+from callcenter.followup.checks import local_today
 from callcenter.models import (
     AuditLog,
     FollowUpCheck,
@@ -226,3 +227,18 @@ def test_a_check_is_cancelled_when_an_operator_reopens_the_ticket(app: Flask, tw
     assert sweep(app)["cancelled"] == 1
     _reply(app, "1")
     assert _state(app, ticket.id) == ("in_progress", "cancelled", None)
+
+
+def test_callers_are_asked_only_in_business_hours_and_stale_dates_are_left_alone(
+    app: Flask, twilio: FakeTwilio
+):
+    ticket = resolved_ticket(app)
+    with app.app_context():
+        month_ago = local_today() - timedelta(days=30)
+    resolved_ticket(app, caller="+821022223333", due=month_ago)
+    app.config["FOLLOW_UP_ASK_MINUTES"] = (0, 0)  # never: e.g. midnight, when the date turns
+    first = sweep(app)
+    assert len(first["made"]) == 1 and first["asked"] == []  # the month-old date: no check
+    assert _state(app, ticket.id) == ("resolved", "pending", None)
+    app.config["FOLLOW_UP_ASK_MINUTES"] = (0, 24 * 60)
+    assert sweep(app)["asked"] == first["made"]

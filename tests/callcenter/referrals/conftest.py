@@ -31,6 +31,7 @@ SMS_CONFIG = {
     "TWILIO_ACCOUNT_SID": "AC" + "2" * 32,
     "TWILIO_CREDENTIALS_CONFIGURED": True,
     "TWILIO_SMS_FROM": "+8215881379",
+    "FOLLOW_UP_ASK_MINUTES": (0, 24 * 60),  # any time of day: the tests run whenever
 }
 MESSAGE_SID = "SM" + "1" * 32
 
