@@ -6,7 +6,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
@@ -19,6 +30,7 @@ from callcenter.catalogue.tickets import suggestions_for
 from callcenter.db import db
 from callcenter.followup.checks import channel_of, set_channel
 from callcenter.i18n import t
+from callcenter.kpi.outcomes import outcome_kpis
 from callcenter.models import (
     FollowUpCheck,
     FollowUpReply,
@@ -38,7 +50,9 @@ from callcenter.referrals.service import (
     update_referral,
 )
 from callcenter.referrals.sms import record_referral_sms
+from callcenter.services.audit import audit
 from callcenter.services.workflow import WorkflowError, may_act
+from callcenter.supervisor import exports
 from routing import reference
 
 bp = Blueprint("referrals", __name__)
@@ -298,8 +312,6 @@ def mark_reviewed(reply_id: int) -> ResponseReturnValue:
         abort(404)
     if reply.reviewed_at is None:
         reply.reviewed_at, reply.reviewed_by_id = utcnow(), _user().id
-        from callcenter.services.audit import audit
-
         audit(
             db.session(),
             "followup.reviewed",
@@ -317,8 +329,6 @@ def mark_reviewed(reply_id: int) -> ResponseReturnValue:
 @roles_required("supervisor", "admin")
 def outcomes() -> ResponseReturnValue:
     """Follow-up resolution, CSAT and referrals by institute, center and topic."""
-    from callcenter.kpi.outcomes import outcome_kpis
-
     days = min(max(request.args.get("days", 30, type=int) or 30, 1), 366)
     figures = outcome_kpis(db.session(), days=days)
     return render_template("referrals/outcomes.html", figures=figures, days=days)
@@ -328,10 +338,6 @@ def outcomes() -> ResponseReturnValue:
 @roles_required("supervisor", "admin")
 def export_referrals() -> ResponseReturnValue:
     """Every referral of the period, one row each (cells safe from formula injection)."""
-    from flask import Response, stream_with_context
-
-    from callcenter.supervisor import exports
-
     days = min(max(request.args.get("days", 30, type=int) or 30, 1), 3660)
     header, rows = exports.referral_rows(db.session(), days, current_app.config["TIMEZONE"])
     response = Response(
