@@ -3,9 +3,9 @@
 from callcenter.i18n import register_messages
 
 _TEXTS = {
-    "nav.catalogue": ("지원 자원 검색", "Support catalogue"),
-    "nav.follow_up_review": ("사후 점검 확인", "Follow-up review"),
-    "nav.outcomes": ("연계·사후 점검 지표", "Referral & follow-up KPIs"),
+    "nav.catalogue": ("자원 검색", "Catalogue"),
+    "nav.follow_up_review": ("사후 점검", "Follow-ups"),
+    "nav.outcomes": ("연계 지표", "Outcomes"),
     "kind_res.equipment": ("장비", "Equipment"),
     "kind_res.expert": ("전문가", "Expert"),
     "kind_res.patent": ("특허", "Patent"),

@@ -331,7 +331,10 @@ def outcomes() -> ResponseReturnValue:
     """Follow-up resolution, CSAT and referrals by institute, center and topic."""
     days = min(max(request.args.get("days", 30, type=int) or 30, 1), 366)
     figures = outcome_kpis(db.session(), days=days)
-    return render_template("referrals/outcomes.html", figures=figures, days=days)
+    names = {i.code: i.name_ko for i in reference.institutes()}
+    return render_template(
+        "referrals/outcomes.html", figures=figures, days=days, institute_names=names
+    )
 
 
 @bp.get("/supervisor/export/referrals.csv")

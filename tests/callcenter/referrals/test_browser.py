@@ -30,6 +30,7 @@ def test_ticket_suggestion_referral_follow_up_reply_resolved(
     app: Flask, live_server: str, catalogue: None
 ):
     make_user(app, "kim")
+    make_user(app, "boss", "supervisor", None)
     ticket = plating_ticket(app, status="routed", caller=MOBILE)
     base = live_server
     with chromium() as browser:
@@ -120,6 +121,20 @@ def test_ticket_suggestion_referral_follow_up_reply_resolved(
         page.locator("#follow-up-check-heading").scroll_into_view_if_needed()
         screenshot(page, "referrals-05-follow-up-done")
         context.close()
+
+        # The supervisor sees the outcome: resolved at follow-up, one referral to KITECH.
+        boss = browser.new_context(viewport=DESK, locale="ko-KR")
+        page = boss.new_page()
+        page.goto(f"{base}/console/")
+        page.get_by_label("아이디").fill("boss")
+        page.get_by_label("비밀번호").fill(PASSWORD)
+        page.get_by_role("button", name="로그인").click()
+        page.get_by_role("link", name="연계 지표").click()
+        assert page.locator("#kpi-resolution").inner_text() == "100%"
+        assert page.locator("#kpi-referrals").inner_text() == "1"
+        assert "KITECH" in page.locator("#kpi-institutes").inner_text()
+        screenshot(page, "referrals-06-outcomes")
+        boss.close()
     with app.app_context():
         stored = db.session.scalars(select(Ticket).where(Ticket.id == ticket.id)).one()
         assert stored.status == "follow_up_done" and stored.follow_up_done_at is not None

@@ -158,8 +158,8 @@ def test_referrals_export_is_formula_safe_and_kpis_count_by_institute(app: Flask
     page = supervisor.get("/supervisor/outcomes").get_data(as_text=True)
     assert 'id="kpi-referrals">2<' in page
     institutes = page[page.index('id="kpi-institutes"') :]
-    assert "<td>KITECH</td><td>1</td><td>100%</td>" in institutes
-    assert "<td>KIMS</td><td>1</td><td>–</td>" in institutes
+    assert "(KITECH)</span></td><td>1</td><td>100%</td>" in institutes
+    assert "(KIMS)</span></td><td>1</td><td>–</td>" in institutes
     body = supervisor.get("/supervisor/export/referrals.csv").get_data(as_text=True)
     rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
     assert rows[0][:3] == ["연계 번호", "접수번호", "접수 시각"]
