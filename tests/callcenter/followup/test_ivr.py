@@ -3,13 +3,15 @@ asks 1/2/3 and a 1-5 score through signed voice webhooks."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from callcenter.db import db
 from callcenter.followup.calls import place_follow_up_call
 from callcenter.followup.checks import set_channel
-from callcenter.models import FollowUpCheck, Ticket, TicketNote
+from callcenter.models import FollowUpCheck, Ticket, TicketNote, utcnow
 from tests.callcenter.followup.conftest import (
     MOBILE,
     FakeTwilio,
@@ -129,3 +131,36 @@ def test_a_call_for_another_number_or_call_touches_nothing(app: Flask, twilio: F
         f"/followup/voice/answer?check={check_id}&n=1", data={"CallSid": call_sid, "Digits": "1"}
     )
     assert unsigned.status_code == 403
+
+
+def test_answer_3_reopens_and_a_replayed_call_after_the_answer_hears_it_is_closed(
+    app: Flask, twilio: FakeTwilio
+):
+    ticket_id, check_id = _by_call(app)
+    call_sid = _placed(app, check_id)
+    _post(app, f"/followup/voice/answer?check={check_id}&n=1", call_sid, Digits="3")
+    assert (_check(app).status, _check(app).reply) == ("answered", "call_me")
+    # Twilio retrying the same step, or the caller calling the number back later: no change.
+    again = _post(app, f"/followup/voice/answer?check={check_id}&n=1", call_sid, Digits="1")
+    assert "이미 끝났습니다" in spoken(tree(again.get_data()))
+    start = _post(app, f"/followup/voice/start?check={check_id}", call_sid)
+    assert "이미 끝났습니다" in spoken(tree(start.get_data()))
+    with app.app_context():
+        ticket = db.session.get(Ticket, ticket_id)
+        assert ticket is not None and ticket.status == "in_progress"
+        assert db.session.scalars(select(TicketNote.text)).all() == [
+            "사후 점검 응답(전화): 통화 원함"
+        ]
+
+
+def test_an_unanswered_call_try_is_tried_again_with_a_new_call(app: Flask, twilio: FakeTwilio):
+    _ticket_id, check_id = _by_call(app)
+    _placed(app, check_id)
+    with app.app_context():
+        db.session.execute(
+            update(FollowUpCheck).values(next_try_at=utcnow() - timedelta(minutes=1))
+        )
+        db.session.commit()
+    assert sweep(app)["asked"] == [check_id]
+    _placed(app, check_id)
+    assert len(twilio.calls_made) == 2 and _check(app).tries == 2
