@@ -69,6 +69,12 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(accounts_bp)
 
+    from callcenter.followup.webhooks import bp as followup_webhooks_bp
+    from callcenter.referrals.views import bp as referrals_bp
+
+    app.register_blueprint(referrals_bp)
+    app.register_blueprint(followup_webhooks_bp)
+
 
 def register_commands(app: Flask) -> None:
     """`flask` commands: db, seed, worker, serve, tickets, ..."""

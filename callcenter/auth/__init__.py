@@ -34,15 +34,18 @@ from callcenter.models import User
 __all__ = ["bp", "init_app", "protect_blueprint", "roles_required", "json_error", "NAV_ITEMS"]
 
 # Blueprints whose POSTs are verified another way: Twilio webhooks carry a signature.
-CSRF_EXEMPT_BLUEPRINTS = frozenset({"voice"})
+CSRF_EXEMPT_BLUEPRINTS = frozenset({"voice", "followup_webhooks"})
 
 # Main navigation: (endpoint, message id, roles). An entry shows only when its endpoint is
 # registered (the supervisor pages may not be merged yet) and the user has one of the roles.
 NAV_ITEMS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("console.inbox", "nav.inbox", ("operator", "supervisor", "admin")),
+    ("referrals.catalogue", "nav.catalogue", ("operator", "supervisor", "admin")),
+    ("referrals.review", "nav.follow_up_review", ("operator", "supervisor", "admin")),
     ("supervisor.calls", "nav.calls", ("supervisor", "admin")),
     ("supervisor.dashboard", "nav.dashboard", ("supervisor", "admin")),
     ("supervisor.audit", "nav.audit", ("supervisor", "admin")),
+    ("referrals.outcomes", "nav.outcomes", ("supervisor", "admin")),
     ("accounts.users", "nav.users", ("admin",)),
 )
 

@@ -17,8 +17,10 @@ from callcenter.models.catalogue import (
     Lab,
     Patent,
 )
+from callcenter.models.followup import FollowUpChannel, FollowUpCheck, FollowUpReply
 from callcenter.models.outbox import SMS_STATUSES, SmsMessage
 from callcenter.models.reference import Center, Institute, Topic
+from callcenter.models.referrals import Referral, TicketSuggestions
 from callcenter.models.tickets import (
     TICKET_KINDS,
     TICKET_STATUSES,
@@ -38,11 +40,15 @@ __all__ = [
     "Center",
     "Equipment",
     "Expert",
+    "FollowUpChannel",
+    "FollowUpCheck",
+    "FollowUpReply",
     "Institute",
     "Lab",
     "Patent",
     "RECORDING_STATUSES",
     "REGION_SOURCES",
+    "Referral",
     "ROLES",
     "Recording",
     "SMS_STATUSES",
@@ -52,6 +58,7 @@ __all__ = [
     "Ticket",
     "TicketCounter",
     "TicketNote",
+    "TicketSuggestions",
     "Topic",
     "Transcript",
     "User",

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 # pending → sending (a job holds it) → sent | failed; a job that died mid-send leaves
 # ``sending``, which the sweep returns to ``pending`` once the job's time limit is long past.
 SMS_STATUSES = ("pending", "sending", "sent", "failed")
-SMS_PURPOSES = ("ticket_number",)
+SMS_PURPOSES = ("ticket_number", "referral", "follow_up")
 
 
 class SmsMessage(Base):
@@ -28,13 +28,16 @@ class SmsMessage(Base):
 
     __tablename__ = "sms_outbox"
     __table_args__ = (
-        UniqueConstraint("ticket_id", "purpose"),  # one ticket-number text per ticket
+        # One text per ticket, purpose and subject: the ticket-number text has no subject
+        # (""); a referral's text names its referral, a follow-up question its check and try.
+        UniqueConstraint("ticket_id", "purpose", "subject"),
         Index("ix_sms_outbox_status_updated", "status", "updated_at"),  # the sweep
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
     purpose: Mapped[str] = mapped_column(String(30), default="ticket_number")
+    subject: Mapped[str] = mapped_column(String(40), default="")  # e.g. "referral-7", "check-3-1"
     to_number: Mapped[str] = mapped_column(String(40))
     body: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="pending")

@@ -89,6 +89,13 @@ SMS = JobKind(
     timeout=60,
     retry=Retry(max=3, interval=[10, 30, 60]),
 )
+# A follow-up check's outbound call (사후 점검); one job per check, so one call per try at most.
+FOLLOW_UP_CALL = JobKind(
+    "callcenter.followup.calls.place_follow_up_call",
+    queue="default",
+    id_prefix="follow-up-call",
+    timeout=60,
+)
 # Time a transcription job may spend besides transcribing: download, decoding, database.
 TRANSCRIPTION_MARGIN_SECONDS = 150
 # A job in one of these RQ statuses is still RQ's (queued, running, or a retry scheduled).

@@ -18,8 +18,10 @@ SWEEPS: tuple[str, ...] = (
     "callcenter.voice.spool.replay_spooled_recordings",
     # Recordings whose transcription was lost or stuck; transcribed tickets never routed.
     "callcenter.pipeline.transcribe.requeue_stuck",
-    # Ticket-number texts still owed.
+    # Texts still owed (ticket numbers, referrals, follow-up questions).
     "callcenter.pipeline.sms.resend_pending_sms",
+    # 사후 점검: checks due today made, overtaken ones cancelled, due tries asked.
+    "callcenter.followup.checks.run_follow_up_checks",
     # KPI rollups of settled days.
     "callcenter.kpi.rollups.refresh_rollups",
 )

@@ -71,8 +71,11 @@ def _apply(
     return record
 
 
-def route_ticket(session: Session | scoped_session[Session], ticket: Ticket) -> None:
-    """Route the ticket automatically from its text, caller number, region and menu answer."""
+def route_ticket(session: Session | scoped_session[Session], ticket: Ticket) -> RoutingDecision:
+    """Route the ticket automatically from its text, caller number, region and menu answer.
+
+    Returns the decision (for the catalogue's suggestions, which rank for the same one).
+    """
     decision = _decide(ticket)
     history = list((ticket.routing or {}).get("history", []))
     if not has_topic_evidence(decision):
@@ -87,9 +90,10 @@ def route_ticket(session: Session | scoped_session[Session], ticket: Ticket) -> 
         ticket.institutes = []
         move(ticket, "needs_review", cause="routing")
         session.flush()
-        return
+        return decision
     _apply(ticket, decision, by="auto", history=history)
     session.flush()
+    return decision
 
 
 def reroute_ticket(

@@ -20,6 +20,7 @@ from callcenter.services.audit import audit
 
 PERSON = "person"
 SYSTEM = "system"
+CALLER = "caller"  # the caller's answer to the follow-up check (callcenter/followup)
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,9 @@ TABLE: tuple[Transition, ...] = (
     ),
     # A routing decision: the routing job's, or the router's on a person's summary or re-route.
     *_moves(SYSTEM, "routing", {old: ("routed", "needs_review") for old in NOT_STARTED}),
+    # The caller answers the 사후 점검 of a resolved ticket: solved closes the follow-up; not
+    # yet, or "call me", reopens it for its operator.
+    *_moves(CALLER, "follow_up", {"resolved": ("follow_up_done", "in_progress")}),
 )
 _LEGAL = {(t.old, t.new, t.cause) for t in TABLE}
 # Statuses still owed work (the "open" tickets of an inbox).

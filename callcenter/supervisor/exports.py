@@ -205,3 +205,56 @@ def ticket_rows(
         .order_by(sort_key(_ticket.created_at).desc(), _ticket.id.desc())
     )
     return header(TICKET_COLUMNS), _written(_streamed(session, query), TICKET_COLUMNS, timezone)
+
+
+# Referrals (issue #12): one row per referral of the period. Free text an operator typed
+# (resource name, contact, notes) is written formula-safe: a cell a spreadsheet would read
+# as a formula (=, +, -, @, tab, CR first) gets a leading apostrophe.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_safe(value: Any) -> Any:
+    """A text cell Excel will not evaluate; other values as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _safe(_labels: Labels, value: Any) -> Any:
+    return formula_safe(value)
+
+
+def _referral_status(_labels: Labels, status: str | None) -> str:
+    return t(f"ref.status.{status}") if status else ""
+
+
+def referral_rows(session: Session, days: int, timezone: str) -> tuple[list[str], Iterator[Any]]:
+    """Header and rows of the referrals export: the last ``days`` days' referrals, newest first."""
+    from datetime import timedelta
+
+    from callcenter.models import Referral, utcnow
+
+    referral = Referral.__table__.c
+    columns = (
+        Column("referral", referral.id),
+        Column("ticket", _ticket.number),
+        Column("created", referral.created_at, _time),
+        Column("center", _ticket.center_code, _center),
+        Column("topic", _ticket.topic_code, _topic),
+        Column("institute", referral.institute),
+        Column("resource_kind", referral.resource_kind),
+        Column("resource", referral.resource_name, _safe),
+        Column("contact", referral.contact, _safe),
+        Column("due_on", referral.due_on),
+        Column("referral_status", referral.status, _referral_status),
+        Column("accepted", referral.accepted_at, _time),
+        Column("finished", referral.finished_at, _time),
+        Column("notes", referral.notes, _safe),
+    )
+    query = (
+        select(*(column.expression for column in columns))
+        .join(Ticket.__table__, _ticket.id == referral.ticket_id)
+        .where(referral.created_at >= utcnow() - timedelta(days=days))
+        .order_by(referral.created_at.desc(), referral.id.desc())
+    )
+    return header(columns), _written(_streamed(session, query), columns, timezone)

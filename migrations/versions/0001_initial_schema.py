@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-05 19:06:31.831344
+Create Date: 2026-12-05 19:36:43.750509
 """
 
 from collections.abc import Sequence
@@ -398,10 +398,67 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_transcripts')),
     sa.UniqueConstraint('recording_id', name=op.f('uq_transcripts_recording_id'))
     )
+    op.create_table('follow_up_channels',
+    sa.Column('ticket_id', sa.Integer(), nullable=False),
+    sa.Column('channel', sa.String(length=10), nullable=False),
+    sa.ForeignKeyConstraint(['ticket_id'], ['tickets.id'], name=op.f('fk_follow_up_channels_ticket_id_tickets'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('ticket_id', name=op.f('pk_follow_up_channels'))
+    )
+    op.create_table('follow_up_checks',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('ticket_id', sa.Integer(), nullable=False),
+    sa.Column('due_on', sa.Date(), nullable=False),
+    sa.Column('channel', sa.String(length=10), nullable=False),
+    sa.Column('to_number', sa.String(length=40), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('tries', sa.Integer(), nullable=False),
+    sa.Column('call_try', sa.Integer(), nullable=False),
+    sa.Column('call_sid', sa.String(length=64), nullable=True),
+    sa.Column('sent_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('next_try_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('answered_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('reply', sa.String(length=20), nullable=True),
+    sa.Column('score', sa.Integer(), nullable=True),
+    sa.Column('created_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['ticket_id'], ['tickets.id'], name=op.f('fk_follow_up_checks_ticket_id_tickets'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_follow_up_checks')),
+    sa.UniqueConstraint('ticket_id', 'due_on', name=op.f('uq_follow_up_checks_ticket_id'))
+    )
+    with op.batch_alter_table('follow_up_checks', schema=None) as batch_op:
+        batch_op.create_index('ix_follow_up_checks_number_status', ['to_number', 'status'], unique=False)
+        batch_op.create_index('ix_follow_up_checks_status_next', ['status', 'next_try_at'], unique=False)
+
+    op.create_table('referrals',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('ticket_id', sa.Integer(), nullable=False),
+    sa.Column('institute', sa.String(length=20), nullable=False),
+    sa.Column('resource_kind', sa.String(length=10), nullable=True),
+    sa.Column('resource_id', sa.String(length=40), nullable=True),
+    sa.Column('resource_name', sa.String(length=400), nullable=False),
+    sa.Column('contact', sa.String(length=200), nullable=False),
+    sa.Column('due_on', sa.Date(), nullable=True),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('notes', sa.Text(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('accepted_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('finished_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_referrals_created_by_id_users')),
+    sa.ForeignKeyConstraint(['institute'], ['institutes.code'], name=op.f('fk_referrals_institute_institutes')),
+    sa.ForeignKeyConstraint(['ticket_id'], ['tickets.id'], name=op.f('fk_referrals_ticket_id_tickets'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_referrals'))
+    )
+    with op.batch_alter_table('referrals', schema=None) as batch_op:
+        batch_op.create_index('ix_referrals_institute_status', ['institute', 'status'], unique=False)
+        batch_op.create_index('ix_referrals_ticket', ['ticket_id'], unique=False)
+
     op.create_table('sms_outbox',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('ticket_id', sa.Integer(), nullable=False),
     sa.Column('purpose', sa.String(length=30), nullable=False),
+    sa.Column('subject', sa.String(length=40), nullable=False),
     sa.Column('to_number', sa.String(length=40), nullable=False),
     sa.Column('body', sa.Text(), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
@@ -413,7 +470,7 @@ def upgrade() -> None:
     sa.Column('sent_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['ticket_id'], ['tickets.id'], name=op.f('fk_sms_outbox_ticket_id_tickets'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_sms_outbox')),
-    sa.UniqueConstraint('ticket_id', 'purpose', name=op.f('uq_sms_outbox_ticket_id'))
+    sa.UniqueConstraint('ticket_id', 'purpose', 'subject', name=op.f('uq_sms_outbox_ticket_id'))
     )
     with op.batch_alter_table('sms_outbox', schema=None) as batch_op:
         batch_op.create_index('ix_sms_outbox_status_updated', ['status', 'updated_at'], unique=False)
@@ -431,6 +488,34 @@ def upgrade() -> None:
     with op.batch_alter_table('ticket_notes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_ticket_notes_ticket_id'), ['ticket_id'], unique=False)
 
+    op.create_table('ticket_suggestions',
+    sa.Column('ticket_id', sa.Integer(), nullable=False),
+    sa.Column('topic_code', sa.String(length=20), nullable=True),
+    sa.Column('center_code', sa.String(length=20), nullable=True),
+    sa.Column('items', sa.JSON(), nullable=False),
+    sa.Column('computed_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['ticket_id'], ['tickets.id'], name=op.f('fk_ticket_suggestions_ticket_id_tickets'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('ticket_id', name=op.f('pk_ticket_suggestions'))
+    )
+    op.create_table('follow_up_replies',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('message_sid', sa.String(length=64), nullable=False),
+    sa.Column('from_number', sa.String(length=40), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('check_id', sa.Integer(), nullable=True),
+    sa.Column('outcome', sa.String(length=20), nullable=False),
+    sa.Column('reason', sa.String(length=20), nullable=True),
+    sa.Column('received_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('reviewed_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('reviewed_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['check_id'], ['follow_up_checks.id'], name=op.f('fk_follow_up_replies_check_id_follow_up_checks'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['reviewed_by_id'], ['users.id'], name=op.f('fk_follow_up_replies_reviewed_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_follow_up_replies')),
+    sa.UniqueConstraint('message_sid', name=op.f('uq_follow_up_replies_message_sid'))
+    )
+    with op.batch_alter_table('follow_up_replies', schema=None) as batch_op:
+        batch_op.create_index('ix_follow_up_replies_review', ['outcome', 'reviewed_at'], unique=False)
+
     op.create_search_index()
     # ### end Alembic commands ###
 
@@ -438,6 +523,11 @@ def upgrade() -> None:
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
     op.drop_search_index()
+    with op.batch_alter_table('follow_up_replies', schema=None) as batch_op:
+        batch_op.drop_index('ix_follow_up_replies_review')
+
+    op.drop_table('follow_up_replies')
+    op.drop_table('ticket_suggestions')
     with op.batch_alter_table('ticket_notes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_ticket_notes_ticket_id'))
 
@@ -446,6 +536,17 @@ def downgrade() -> None:
         batch_op.drop_index('ix_sms_outbox_status_updated')
 
     op.drop_table('sms_outbox')
+    with op.batch_alter_table('referrals', schema=None) as batch_op:
+        batch_op.drop_index('ix_referrals_ticket')
+        batch_op.drop_index('ix_referrals_institute_status')
+
+    op.drop_table('referrals')
+    with op.batch_alter_table('follow_up_checks', schema=None) as batch_op:
+        batch_op.drop_index('ix_follow_up_checks_status_next')
+        batch_op.drop_index('ix_follow_up_checks_number_status')
+
+    op.drop_table('follow_up_checks')
+    op.drop_table('follow_up_channels')
     op.drop_table('transcripts')
     with op.batch_alter_table('tickets', schema=None) as batch_op:
         batch_op.drop_index('ix_tickets_follow_up_on')
