@@ -17,6 +17,8 @@ BLUEPRINTS = (
     "callcenter.api",
     "callcenter.auth",
     "callcenter.console",
+    "callcenter.followup",
+    "callcenter.referrals",
     "callcenter.supervisor",
     "callcenter.voice",
 )
