@@ -182,7 +182,9 @@ def _audio_response(key: str, size: int, served: tuple[int, int, bool]) -> Respo
     """The bytes from the recording store (local folder or S3), streamed through the app."""
     start, end, partial = served
     try:
-        chunks: Iterator[bytes] = recording_store().read_range(key, start, end) if size else iter(())
+        chunks: Iterator[bytes] = (
+            recording_store().read_range(key, start, end) if size else iter(())
+        )
     except MissingObject:
         abort(404)  # deleted since the size was read
     except StoreError:

@@ -20,6 +20,8 @@ SWEEPS: tuple[str, ...] = (
     "callcenter.pipeline.transcribe.requeue_stuck",
     # Ticket-number texts still owed.
     "callcenter.pipeline.sms.resend_pending_sms",
+    # Recordings past RECORDING_RETENTION_DAYS deleted, transcripts anonymised (retention.md).
+    "callcenter.pipeline.retention.purge_expired",
     # KPI rollups of settled days.
     "callcenter.kpi.rollups.refresh_rollups",
 )

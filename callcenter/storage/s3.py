@@ -82,7 +82,9 @@ class S3Store:
     def size(self, key: str) -> int | None:
         """ContentLength of a HEAD, None when there is no object."""
         try:
-            head = self._call(self.client.head_object, Bucket=self.bucket, Key=self.object_name(key))
+            head = self._call(
+                self.client.head_object, Bucket=self.bucket, Key=self.object_name(key)
+            )
         except MissingObject:
             return None
         return int(head["ContentLength"])
