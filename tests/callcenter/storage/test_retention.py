@@ -1,4 +1,4 @@
-"""Retention on each store: expired recordings deleted, transcripts anonymised, open tickets held."""
+"""Retention on each store: expired recordings deleted, transcripts anonymised, open held."""
 
 from __future__ import annotations
 
