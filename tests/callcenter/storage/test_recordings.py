@@ -117,6 +117,16 @@ def test_a_recording_is_stored_transcribed_and_played_with_ranges(
         assert beyond.headers["Content-Range"] == f"bytes */{len(body)}"
     assert _plays(app, rec_id) >= 1
 
+    # The supervisor's call page offers the same audited player.
+    make_user(app, "lee", "supervisor", None)
+    supervisor = app.test_client()
+    assert sign_in(supervisor, "lee").status_code == 302
+    with app.app_context():
+        call_id = db.session.get(Recording, rec_id).call_id  # type: ignore[union-attr]
+        db.session.remove()
+    call_page = supervisor.get(f"/supervisor/calls/{call_id}").get_data(as_text=True)
+    assert f'src="/console/tickets/{number}/audio"' in call_page
+
 
 def test_a_retried_job_reuses_the_stored_object(
     app: Flask, recordings: RecordingServer, backend: str
