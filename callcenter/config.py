@@ -79,6 +79,43 @@ def parse_public_base_url(value: str) -> str:
     return value.strip().rstrip("/")
 
 
+def parse_recordings_store(value: str) -> tuple[str, str]:
+    """``local`` (or empty) gives ("", ""); ``s3://bucket/prefix`` gives (bucket, prefix)."""
+    text = value.strip()
+    if text in ("", "local"):
+        return "", ""
+    parsed = urlparse(text)
+    bucket = parsed.netloc
+    if parsed.scheme != "s3" or not bucket or parsed.query or parsed.fragment:
+        raise ConfigError(
+            f"RECORDINGS_STORE: expected 'local' or s3://BUCKET/PREFIX, got {value!r}"
+        )
+    return bucket, parsed.path.strip("/")
+
+
+def _s3_settings(env: Mapping[str, str], production: bool) -> dict[str, Any]:
+    """The recording store's settings; production refuses an S3 store without credentials."""
+    bucket, prefix = parse_recordings_store(env.get("RECORDINGS_STORE", ""))
+    endpoint = env.get("S3_ENDPOINT_URL", "").strip()
+    if endpoint and urlparse(endpoint).scheme not in ("http", "https"):
+        raise ConfigError(f"S3_ENDPOINT_URL: expected an http(s) URL, got {endpoint!r}")
+    key_id = env.get("S3_ACCESS_KEY_ID", "")
+    secret = env.get("S3_SECRET_ACCESS_KEY", "")
+    if bucket and production and not (key_id and secret):
+        raise ConfigError(
+            "S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY: required in production with an s3 store"
+        )
+    return {
+        "RECORDINGS_STORE": f"s3://{bucket}/{prefix}" if bucket else "local",
+        "RECORDINGS_S3_BUCKET": bucket,
+        "RECORDINGS_S3_PREFIX": prefix,
+        "S3_ENDPOINT_URL": endpoint,
+        "S3_ACCESS_KEY_ID": key_id,
+        "S3_SECRET_ACCESS_KEY": secret,
+        "S3_REGION": env.get("S3_REGION", "").strip(),
+    }
+
+
 def parse_hosts(name: str, value: str) -> tuple[str, ...]:
     """A comma-separated list of host names, lower-cased."""
     hosts = tuple(h.strip().lower() for h in value.split(",") if h.strip())
@@ -183,6 +220,15 @@ def load_settings(env: Mapping[str, str], instance_path: str | os.PathLike[str])
         "TWILIO_SMS_FROM": env.get("TWILIO_SMS_FROM", ""),
         "PUBLIC_BASE_URL": public_base_url,
         "RECORDINGS_DIR": str(recordings_dir),
+        **_s3_settings(env, production),
+        # Days a recording is kept, counted from the call (0 = kept until deleted by hand);
+        # transcripts are anonymised after TRANSCRIPT_RETENTION_DAYS (0 = never). docs/retention.md
+        "RECORDING_RETENTION_DAYS": parse_int(
+            "RECORDING_RETENTION_DAYS", env.get("RECORDING_RETENTION_DAYS", "365")
+        ),
+        "TRANSCRIPT_RETENTION_DAYS": parse_int(
+            "TRANSCRIPT_RETENTION_DAYS", env.get("TRANSCRIPT_RETENTION_DAYS", "0")
+        ),
         "RECORDING_HOSTS": parse_hosts(
             "RECORDING_HOSTS", env.get("RECORDING_HOSTS", "api.twilio.com")
         ),

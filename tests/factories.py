@@ -150,7 +150,7 @@ def make_ticket(
                 source_url=f"https://api.twilio.com/RE{n[-32:]}",
                 purpose="problem",
                 status="done" if with_audio else "failed",
-                local_path=str(rec_path) if with_audio else None,
+                store_key=rec_path.name if with_audio else None,
                 duration_seconds=8,
             )
             session.add(recording)

@@ -81,6 +81,11 @@ def app_env(app: Flask) -> dict[str, str]:
         RECORDINGS_DIR=app.config["RECORDINGS_DIR"],
         PUBLIC_BASE_URL=app.config["PUBLIC_BASE_URL"],
     )
+    for name in ("S3_ENDPOINT_URL", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "S3_REGION"):
+        env[name] = app.config.get(name) or ""
+    bucket = app.config.get("RECORDINGS_S3_BUCKET")
+    prefix = app.config.get("RECORDINGS_S3_PREFIX", "")
+    env["RECORDINGS_STORE"] = f"s3://{bucket}/{prefix}" if bucket else "local"
     return env
 
 

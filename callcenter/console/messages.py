@@ -130,6 +130,10 @@ TEXTS = {
         "재생 기록은 감사 로그에 남습니다.",
         "Each play is recorded in the audit log.",
     ),
+    "ticket.audio_purged": (
+        "보존 기간이 지나 {date}에 녹음을 삭제했습니다.",
+        "The recording was deleted on {date}, after the retention period.",
+    ),
     "ticket.audio_missing": (
         "녹음 파일이 아직 없습니다 (상태: {status}).",
         "No audio yet ({status}).",
@@ -194,6 +198,14 @@ TEXTS = {
     "history.follow_up": ("사후 점검일 지정: {follow_up_on}", "Follow-up date: {follow_up_on}"),
     "history.summary": ("문제 내용 입력", "Problem summary typed"),
     "history.play": ("녹음 재생", "Recording played"),
+    "history.purge": (
+        "보존 기간({retention_days}일)이 지나 녹음 삭제",
+        "Recording deleted after the retention period ({retention_days} days)",
+    ),
+    "history.anonymise": (
+        "보존 기간({retention_days}일)이 지나 녹취록 익명화",
+        "Transcript anonymised after the retention period ({retention_days} days)",
+    ),
     "done.claim": ("티켓을 맡았습니다.", "You have claimed the ticket."),
     "done.assign": ("담당자를 지정했습니다.", "Assignee set."),
     "done.status": ("상태를 변경했습니다.", "Status changed."),

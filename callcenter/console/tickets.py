@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
+from pathlib import PurePath
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
@@ -26,6 +27,7 @@ from callcenter.services.workflow import (
     assignable_users,
     may_act,
 )
+from callcenter.storage import MissingObject, StoreError, recording_store
 from routing import reference
 
 AUDIO_TYPES = {".wav": "audio/wav", ".mp3": "audio/mpeg", ".ogg": "audio/ogg", ".m4a": "audio/mp4"}
@@ -33,16 +35,19 @@ AUDIO_TYPES = {".wav": "audio/wav", ".mp3": "audio/mpeg", ".ogg": "audio/ogg", "
 PLAY_DEDUP_SECONDS = 10
 
 
-def recording_file(recording: Recording | None) -> Path | None:
-    """The recording's file if it exists inside RECORDINGS_DIR (never a path outside it)."""
-    if recording is None or not recording.local_path:
+def recording_size(recording: Recording | None) -> int | None:
+    """The stored audio's size, or None when there is none to play (or the store is down).
+
+    The key is checked by the store (a plain file name), so a row can never point a play at a
+    file outside the store.
+    """
+    if recording is None or not recording.store_key or recording.purged_at is not None:
         return None
-    root = Path(current_app.config["RECORDINGS_DIR"]).resolve()
-    path = Path(recording.local_path)
-    path = (path if path.is_absolute() else root / path).resolve()
-    if not path.is_relative_to(root) or not path.is_file():
+    try:
+        return recording_store().size(recording.store_key)
+    except (StoreError, ValueError):
+        current_app.logger.warning("recording %s unavailable in the store", recording.id)
         return None
-    return path
 
 
 def ticket_history(session: Session, ticket: Ticket) -> list[AuditLog]:
@@ -80,7 +85,7 @@ def ticket(number: str) -> ResponseReturnValue:
         caller=caller_for(user, item),
         transcript=transcript,
         segments=segments_of(transcript.segments if transcript else None),
-        audio_available=recording_file(item.recording) is not None,
+        audio_available=recording_size(item.recording) is not None,
         scores=topic_scores(routing),
         routing_rows=explanation_rows(routing),
         institutes=suggested_institutes(session, item),
@@ -147,17 +152,52 @@ def recording_audio(number: str) -> ResponseReturnValue:
     """The ticket's recording with HTTP Range support; each play is audited."""
     session = db.session()
     item = load_ticket(session, number)
-    path = recording_file(item.recording)
-    if path is None or item.recording is None:
+    size = recording_size(item.recording)
+    if size is None or item.recording is None or item.recording.store_key is None:
         abort(404)
+    served = _served_range(size)
+    if served is None:
+        return Response(status=416, headers={"Content-Range": f"bytes */{size}"})
     if _starts_playback(request.headers.get("Range")):
         log_play(session, acting_user(), item, item.recording)
-    response = send_file(
-        path,
-        mimetype=AUDIO_TYPES.get(path.suffix.lower(), "application/octet-stream"),
-        conditional=True,
-        etag=True,
-        max_age=0,
+    return _audio_response(item.recording.store_key, size, served)
+
+
+def _served_range(size: int) -> tuple[int, int, bool] | None:
+    """(start, end inclusive, partial?) to send: the one range asked for, else the whole file.
+
+    None when the range cannot be satisfied (416). Several ranges at once are answered with
+    the whole file, as HTTP allows.
+    """
+    asked = request.range
+    if asked is None or asked.units != "bytes" or len(asked.ranges) != 1 or size == 0:
+        return 0, size - 1, False
+    bounds = asked.range_for_length(size)
+    if bounds is None:
+        return None
+    return bounds[0], bounds[1] - 1, True
+
+
+def _audio_response(key: str, size: int, served: tuple[int, int, bool]) -> Response:
+    """The bytes from the recording store (local folder or S3), streamed through the app."""
+    start, end, partial = served
+    try:
+        chunks: Iterator[bytes] = (
+            recording_store().read_range(key, start, end) if size else iter(())
+        )
+    except MissingObject:
+        abort(404)  # deleted since the size was read
+    except StoreError:
+        abort(503)
+    response = Response(
+        chunks,
+        status=206 if partial else 200,
+        mimetype=AUDIO_TYPES.get(PurePath(key).suffix.lower(), "application/octet-stream"),
+        direct_passthrough=True,
     )
+    response.headers["Content-Length"] = str(end - start + 1)
+    if partial:
+        response.headers["Content-Range"] = f"bytes {start}-{end}/{size}"
+    response.headers["Accept-Ranges"] = "bytes"
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -173,7 +173,7 @@ def _record(
         "purpose": "voicemail" if voicemail else "problem",
         "duration_seconds": length,
         "status": status,
-        "local_path": None,
+        "store_key": None,
         "size_bytes": length * 16000,
         "error": "ffmpeg: invalid data found when processing input" if status == "failed" else None,
         "attempts": 3 if status == "failed" else 1,

@@ -97,11 +97,15 @@ class Recording(Base):
     purpose: Mapped[str] = mapped_column(String(20), default="problem")  # problem, voicemail
     duration_seconds: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(20), default="pending")
-    local_path: Mapped[str | None] = mapped_column(String(500))
+    # The audio's key in the recording store (callcenter/storage): a file name under
+    # RECORDINGS_DIR or an object under RECORDINGS_STORE's prefix; None until downloaded.
+    store_key: Mapped[str | None] = mapped_column(String(200))
     size_bytes: Mapped[int | None] = mapped_column(Integer)
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     job_id: Mapped[str | None] = mapped_column(String(100))
+    # When the retention sweep deleted the audio (docs/retention.md); the row stays.
+    purged_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -127,6 +131,8 @@ class Transcript(Base):
     no_speech: Mapped[bool] = mapped_column(default=False)
     audio_seconds: Mapped[float | None] = mapped_column(Float)
     processing_seconds: Mapped[float | None] = mapped_column(Float)
+    # When the retention sweep replaced the text (docs/retention.md).
+    anonymised_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     recording: Mapped[Recording] = relationship(back_populates="transcript")

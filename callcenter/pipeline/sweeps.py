@@ -22,6 +22,8 @@ SWEEPS: tuple[str, ...] = (
     "callcenter.pipeline.sms.resend_pending_sms",
     # 사후 점검: checks due today made, overtaken ones cancelled, due tries asked.
     "callcenter.followup.checks.run_follow_up_checks",
+    # Recordings past RECORDING_RETENTION_DAYS deleted, transcripts anonymised (retention.md).
+    "callcenter.pipeline.retention.purge_expired",
     # KPI rollups of settled days.
     "callcenter.kpi.rollups.refresh_rollups",
 )

@@ -3,8 +3,10 @@
 A recording moves ``pending → downloading → transcribing → done | failed``; its ticket is
 ``transcribing`` while we work, then goes to routing, or to ``needs_review`` when there is
 nothing a machine can read (corrupt, empty, over-long audio or no speech), so that an
-operator listens. Ticket moves are the workflow table's "transcription" moves. Audio stays
-under ``RECORDINGS_DIR`` whatever happens. The pure work (download, decoding, the model) is
+operator listens. Ticket moves are the workflow table's "transcription" moves. The audio is
+put into the recording store (``callcenter.storage``: RECORDINGS_DIR or an S3 bucket) before it
+is decoded and stays there whatever happens; the decoder reads a local copy, so a worker on
+another machine than the web works the same. The pure work (download, decoding, the model) is
 the ``transcription`` package's.
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
+import tempfile
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -33,6 +36,7 @@ from callcenter.pipeline.jobs import (
 )
 from callcenter.services.tickets import open_call_ticket
 from callcenter.services.workflow import move
+from callcenter.storage import recording_store
 from transcription.audio import AudioError, decode
 from transcription.download import (
     DownloadFailed,
@@ -81,8 +85,8 @@ class _Transcription:
             # A duplicate or late job: the recording is settled, change nothing.
             return {"recording_id": self.recording_id, "status": "skipped"}
         try:
-            path = self._fetch(recording)
-            return self._transcribe(path)
+            key = self._fetch(recording)
+            return self._transcribe(key)
         except _Failure as failure:
             self._fail(failure.message_ko, str(failure))
             return {"recording_id": self.recording_id, "status": "failed"}
@@ -90,15 +94,17 @@ class _Transcription:
             self._after_error(exc)
             raise
 
-    def _fetch(self, recording: Recording) -> Path:
+    def _fetch(self, recording: Recording) -> str:
+        """Download into the store (unless an earlier attempt did); returns the store key."""
         recording.attempts += 1
         recording.status = "downloading"
         recording.error = None
         self._move_ticket(recording, "transcribing")
         db.session.commit()
-        if recording.local_path and Path(recording.local_path).is_file():
-            return Path(recording.local_path)  # kept from an earlier attempt
-        target = Path(self.config["RECORDINGS_DIR"]) / self._file_name(recording)
+        store = recording_store()
+        if recording.store_key and store.exists(recording.store_key):
+            return recording.store_key  # kept from an earlier attempt
+        key = self._file_name(recording)
         policy = DownloadPolicy(
             hosts=tuple(self.config["RECORDING_HOSTS"]),
             allow_local=bool(self.config["ALLOW_LOCAL_RECORDINGS"]),
@@ -113,27 +119,31 @@ class _Transcription:
             )
         url = recording_media_url(recording.source_url)
         db.session.close()  # no connection held over the network wait
-        try:
-            size = download(url, target, policy)
-        except DownloadRefused as exc:
-            raise _Failure(exc.message_ko, str(exc)) from exc
+        with tempfile.TemporaryDirectory(prefix="download-") as folder:  # 0700
+            target = Path(folder) / key
+            try:
+                download(url, target, policy)
+            except DownloadRefused as exc:
+                raise _Failure(exc.message_ko, str(exc)) from exc
+            size = store.put(key, target)
         recording = self._reload()
-        recording.local_path = str(target)
+        recording.store_key = key
         recording.size_bytes = size
         recording.status = "transcribing"
         db.session.commit()
-        return target
+        return key
 
-    def _transcribe(self, path: Path) -> dict[str, Any]:
+    def _transcribe(self, key: str) -> dict[str, Any]:
         recording = self._reload()
         if recording.status != "transcribing":
             recording.status = "transcribing"
             db.session.commit()
         db.session.close()  # the database waits for nobody while the model runs
-        try:
-            audio = decode(path, max_seconds=self.config["RECORDING_MAX_SECONDS"])
-        except AudioError as exc:
-            raise _Failure(exc.message_ko, str(exc)) from exc
+        with recording_store().local_copy(key) as path:
+            try:
+                audio = decode(path, max_seconds=self.config["RECORDING_MAX_SECONDS"])
+            except AudioError as exc:
+                raise _Failure(exc.message_ko, str(exc)) from exc
         engine = ConfiguredEngine(self.config)
         try:
             result = transcribe_audio(

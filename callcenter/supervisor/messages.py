@@ -199,6 +199,11 @@ _M: dict[str, tuple[str, str]] = {
     "sv.audit.empty": ("기록이 없습니다.", "No entries."),
     "sv.audit.recording": ("녹음 #{id}", "Recording #{id}"),
     "sv.action.recording.play": ("녹음 재생", "Played a recording"),
+    "sv.action.recording.purge": ("녹음 삭제(보존 기간 경과)", "Deleted a recording (retention)"),
+    "sv.action.transcript.anonymise": (
+        "녹취록 익명화(보존 기간 경과)",
+        "Anonymised a transcript (retention)",
+    ),
     "sv.action.ticket.reroute": ("센터·분야 변경", "Re-routed a ticket"),
     "sv.action.ticket.status": ("상태 변경", "Changed a status"),
     "sv.action.job.requeue": ("작업 재시도", "Requeued a job"),

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-05 19:36:43.750509
+Create Date: 2026-12-05 20:09:08.231827
 """
 
 from collections.abc import Sequence
@@ -287,11 +287,12 @@ def upgrade() -> None:
     sa.Column('purpose', sa.String(length=20), nullable=False),
     sa.Column('duration_seconds', sa.Integer(), nullable=True),
     sa.Column('status', sa.String(length=20), nullable=False),
-    sa.Column('local_path', sa.String(length=500), nullable=True),
+    sa.Column('store_key', sa.String(length=200), nullable=True),
     sa.Column('size_bytes', sa.Integer(), nullable=True),
     sa.Column('error', sa.Text(), nullable=True),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('job_id', sa.String(length=100), nullable=True),
+    sa.Column('purged_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('created_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['call_id'], ['calls.id'], name=op.f('fk_recordings_call_id_calls')),
@@ -393,6 +394,7 @@ def upgrade() -> None:
     sa.Column('no_speech', sa.Boolean(), nullable=False),
     sa.Column('audio_seconds', sa.Float(), nullable=True),
     sa.Column('processing_seconds', sa.Float(), nullable=True),
+    sa.Column('anonymised_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('created_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['recording_id'], ['recordings.id'], name=op.f('fk_transcripts_recording_id_recordings')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_transcripts')),

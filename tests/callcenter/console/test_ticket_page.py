@@ -164,7 +164,7 @@ def test_audio_supports_ranges_and_audits_each_play(app):
         assert row.target_type == "recording" and row.detail == {"ticket": ticket.number}
 
 
-def test_audio_requires_sign_in_and_a_file_inside_recordings_dir(app, tmp_path):
+def test_audio_requires_sign_in_and_a_key_inside_the_store(app, tmp_path):
     ticket = make_ticket(app)
     url = f"/console/tickets/{ticket.number}/audio"
     with app.test_client().get(url) as response:
@@ -174,7 +174,7 @@ def test_audio_requires_sign_in_and_a_file_inside_recordings_dir(app, tmp_path):
     outside.write_bytes(b"RIFF")
     with app.app_context():
         item = db.session.scalars(select(Ticket).where(Ticket.number == ticket.number)).one()
-        item.recording.local_path = str(outside)
+        item.recording.store_key = f"../{tmp_path.name}/elsewhere.wav"
         db.session.commit()
     with client.get(url) as response:
         assert response.status_code == 404

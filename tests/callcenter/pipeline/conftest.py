@@ -72,7 +72,7 @@ def load_state(app: Flask, recording_id: int, ticket_id: int) -> dict[str, Any]:
             "status": recording.status,
             "attempts": recording.attempts,
             "error": recording.error,
-            "local_path": recording.local_path,
+            "store_key": recording.store_key,
             "size_bytes": recording.size_bytes,
             "recording_updated": recording.updated_at,
             "ticket_status": ticket.status,

@@ -57,7 +57,8 @@ def test_silence_gives_no_text_and_an_operator_review(app: Flask, recordings: Re
     assert state["transcript"]["no_speech"] is True
     assert state["transcript"]["segments"] == []
     assert state["ticket_status"] == "needs_review"
-    assert Path(state["local_path"]).read_bytes() == (AUDIO_DIR / "silence.wav").read_bytes()
+    stored = Path(app.config["RECORDINGS_DIR"]) / state["store_key"]
+    assert stored.read_bytes() == (AUDIO_DIR / "silence.wav").read_bytes()
     assert _routing_jobs(app) == []  # nothing to route on; an operator listens first
 
 
@@ -74,8 +75,7 @@ def _failed_for_review(app: Flask, rec_id: int, ticket_id: int, error: str) -> d
 def test_corrupt_audio_fails_for_review_and_keeps_the_file(app: Flask, recordings: RecordingServer):
     rec_id, ticket_id = add_recording(app, _serve(recordings, "corrupt.wav"), sid=SID)
     state = _failed_for_review(app, rec_id, ticket_id, "녹음 파일을 읽을 수 없습니다")
-    kept = Path(state["local_path"])
-    assert kept.parent == Path(app.config["RECORDINGS_DIR"])
+    kept = Path(app.config["RECORDINGS_DIR"]) / state["store_key"]
     assert kept.read_bytes() == (AUDIO_DIR / "corrupt.wav").read_bytes()
 
 
@@ -83,7 +83,7 @@ def test_recording_on_a_foreign_host_is_never_fetched(app: Flask, recordings: Re
     _serve(recordings, "silence.wav")
     rec_id, ticket_id = add_recording(app, f"https://recordings.attacker.example{PATH}", sid=SID)
     state = _failed_for_review(app, rec_id, ticket_id, "허용되지 않은 주소")
-    assert state["local_path"] is None
+    assert state["store_key"] is None
     assert recordings.seen == []
 
 
