@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from callcenter.display import center_name
+from callcenter.display import UNSET, center_name
 from callcenter.i18n import t
 from callcenter.kpi.definitions import OUTCOMES
 from callcenter.supervisor.charts import bar_chart, hbar_chart, line_chart
@@ -82,5 +82,5 @@ def charts_for(board: Dashboard) -> dict[str, Markup]:
 
 def _peak(labels: list[str], values: list[int]) -> str:
     if not any(values):
-        return "–"
+        return UNSET
     return labels[max(range(len(values)), key=values.__getitem__)]

@@ -8,14 +8,15 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from callcenter.display import UNSET
 from callcenter.i18n import current_language
 from routing import reference
 
 
 def duration(seconds: float | None) -> str:
-    """3분 20초 / 2시간 5분 / 1.5일 (English: 3 min 20 s, 2 h 5 min, 1.5 d); '–' for none."""
+    """3분 20초 / 2시간 5분 / 1.5일 (English: 3 min 20 s, 2 h 5 min, 1.5 d); '—' for none."""
     if seconds is None:
-        return "–"
+        return UNSET
     ko = current_language() == "ko"
     s = int(round(seconds))
     if s < 60:
@@ -32,8 +33,8 @@ def duration(seconds: float | None) -> str:
 
 
 def percent(value: float | None) -> str:
-    """0.2314 → 23.1%; '–' when there was nothing to divide."""
-    return "–" if value is None else f"{value * 100:.1f}%"
+    """0.2314 → 23.1%; '—' when there was nothing to divide."""
+    return UNSET if value is None else f"{value * 100:.1f}%"
 
 
 def local(moment: datetime | None, timezone: str, fmt: str = "%Y-%m-%d %H:%M:%S") -> str:
