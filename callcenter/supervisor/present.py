@@ -9,7 +9,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from callcenter.display import UNSET
-from callcenter.i18n import current_language
+from callcenter.i18n import current_language, t
 from routing import reference
 
 
@@ -45,3 +45,35 @@ def local(moment: datetime | None, timezone: str, fmt: str = "%Y-%m-%d %H:%M:%S"
 def regions() -> tuple[str, ...]:
     """Region names as calls store them (provinces of area_codes.csv)."""
     return tuple(a.region_ko for a in reference.area_codes())
+
+
+def _signed(value: float, unit: str) -> str:
+    # U+2212 MINUS SIGN: read as 'minus', aligned like '+'.
+    return f"{'+' if value > 0 else '−'}{abs(value):.1f}{unit}"
+
+
+def versus_count(now: int, before: int) -> str:
+    """This period's count beside the previous one: 'previous 1,234 (+5.2%)'."""
+    if now == before:
+        change = t("sv.dash.no_change")
+    elif before == 0:
+        change = t("sv.dash.new")
+    else:
+        change = _signed((now - before) / before * 100, "%")
+    return t("sv.dash.prev_count", value=f"{before:,}", change=change)
+
+
+def versus_rate(now: float | None, before: float | None) -> str:
+    """A rate beside the previous period's, the change in percentage points."""
+    if before is None:
+        return t("sv.dash.prev_time", value=percent(None))
+    if now is None or round(now, 3) == round(before, 3):
+        change = t("sv.dash.no_change")
+    else:
+        change = _signed((now - before) * 100, "%p")
+    return t("sv.dash.prev_rate", value=percent(before), change=change)
+
+
+def versus_time(before: float | None) -> str:
+    """A duration's previous value (times are compared by eye: 3분 vs 4분)."""
+    return t("sv.dash.prev_time", value=duration(before))

@@ -44,7 +44,15 @@ from callcenter.supervisor.calllog import (
     load_page,
     parse_filter,
 )
-from callcenter.supervisor.present import duration, local, percent, regions
+from callcenter.supervisor.present import (
+    duration,
+    local,
+    percent,
+    regions,
+    versus_count,
+    versus_rate,
+    versus_time,
+)
 from callcenter.supervisor.timeline import timeline
 from routing import reference
 
@@ -111,6 +119,9 @@ _HELPERS: dict[str, object] = {
     "clock": clock,
     "duration": duration,
     "percent": percent,
+    "vs_count": versus_count,
+    "vs_rate": versus_rate,
+    "vs_time": versus_time,
     # A known text for prefix+key, else the key itself (actions and event kinds grow).
     "label": lambda prefix, key: t(prefix + key) if prefix + key in MESSAGES else key,
     "status": lambda code: t(f"status.{code}") if f"status.{code}" in MESSAGES else code,
