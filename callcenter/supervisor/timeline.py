@@ -22,17 +22,24 @@ def step_label(kind: str, step: str | None) -> str:
     """The name of an event's step: an IVR step, or Twilio's call or recording status."""
     if not step:
         return ""
+    named = label(f"sv.step.{step}", step)
     if kind == "status":
-        return label(f"sv.call_status.{step}", step)
+        return label(f"sv.call_status.{step}", named)
     if kind == "recording":
-        return label(f"sv.recording_status.{step}", step)
+        return label(f"sv.recording_status.{step}", named)
     head, _, rest = step.partition(":")  # 'menu_exhausted:enqueue'
     if rest:
         return f"{label(f'sv.step.{head}', head)}: {step_label(kind, rest)}"
-    return label(f"sv.step.{step}", step)
+    return named
 
 
-def detail_value(key: str, value: Any, full: bool) -> str:
+def detail_label(kind: str, key: str) -> str:
+    """The name of a key of an event's detail (some depend on the event: a recording's
+    duration is the recording's length)."""
+    return label(f"sv.detail.{kind}.{key}", label(f"sv.detail.{key}", key))
+
+
+def detail_value(key: str, value: Any, full: bool, kind: str = "") -> str:
     """One value of an event's detail as words: codes named, callers masked unless ``full``."""
     if value is None or value == "":
         return UNSET
@@ -45,7 +52,7 @@ def detail_value(key: str, value: Any, full: bool) -> str:
         "source": f"region_source.{text}",
         "purpose": f"kind.{text}",
         "CallStatus": f"sv.call_status.{text}",
-        "status": f"status.{text}",
+        "status": f"sv.recording_status.{text}" if kind == "recording" else f"status.{text}",
     }.get(key)
     if known and known in MESSAGES:
         return t(known)
@@ -80,7 +87,7 @@ def timeline(events: list[CallEvent], start: datetime, full: bool) -> list[Timel
     rows = []
     for event in events:
         detail = [
-            (label(f"sv.detail.{key}", key), detail_value(key, value, full))
+            (detail_label(event.kind, key), detail_value(key, value, full, event.kind))
             for key, value in sorted((event.detail or {}).items())
         ]
         rows.append(

@@ -82,6 +82,7 @@ DETAIL = {
     "reason": ("사유", "reason"),
     "digits": ("누른 번호", "keys"),
     "spooled_at": ("임시 저장 시각", "spooled at"),
+    "recording.duration": ("녹음 길이", "recording length"),
 }
 # Values of the detail that are codes.
 VALUE = {
