@@ -10,6 +10,7 @@ import re
 from datetime import timedelta
 
 from callcenter.db import db
+from callcenter.i18n import MESSAGES
 from callcenter.models import Call, CallEvent, Ticket
 from callcenter.supervisor.exports import csv_lines
 from tests.callcenter.supervisor.conftest import START
@@ -217,3 +218,33 @@ def test_request_logs_carry_masked_numbers(app, calls, caplog):
         )
         client.get("/supervisor/calls?q=010-1234-5678")
     assert "1234-5678" not in caplog.text and "•••-••••-5678" in caplog.text
+
+
+def test_one_name_per_ticket_kind_on_every_page(app):
+    """A call's outcome and the dashboard name a callback or a voicemail as the ticket's kind."""
+    for lang in ("ko", "en"):
+        assert MESSAGES["sv.outcome.callback"][lang] == MESSAGES["kind.callback"][lang]
+        assert MESSAGES["sv.kpi.callbacks"]["ko"] == MESSAGES["kind.callback"]["ko"]
+        assert MESSAGES["sv.outcome.voicemail"][lang] == MESSAGES["kind.voicemail"][lang]
+        assert MESSAGES["sv.event.callback"][lang] == MESSAGES["kind.callback"][lang]
+
+
+def test_audit_details_in_words(app, calls):
+    from callcenter.services.audit import audit
+
+    with app.app_context():
+        ticket = db.session.query(Ticket).filter_by(number="1379-20260302-0001").one()
+        audit(
+            db.session(),
+            "ticket.status",
+            user=None,
+            target_type="ticket",
+            target_id=ticket.id,
+            **{"from": "routed", "to": "in_progress"},
+        )
+        db.session.commit()
+    client = signed_in_client(app, "boss", "supervisor", None)
+    text = text_of(client.get("/supervisor/audit").get_data(as_text=True))
+    assert "이전: 배정 대기; 이후: 처리 중" in text and "in_progress" not in text
+    bad = text_of(client.get("/supervisor/audit?from=20266-01-01").get_data(as_text=True))
+    assert "올바른 날짜가 아닙니다" in bad
