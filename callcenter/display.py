@@ -213,7 +213,11 @@ def install_log_masking() -> None:
         record = previous(*args, **kwargs)
         if isinstance(record.msg, str):
             record.msg = mask_numbers_in(record.msg)
-        if isinstance(record.args, Mapping):
+        if isinstance(record.args, dict):
+            # In place: gunicorn's access-log atoms are a dict subclass with defaults.
+            for key, value in list(record.args.items()):
+                record.args[key] = _masked_arg(value)
+        elif isinstance(record.args, Mapping):
             record.args = {k: _masked_arg(v) for k, v in record.args.items()}
         elif record.args:
             record.args = tuple(_masked_arg(v) for v in record.args)

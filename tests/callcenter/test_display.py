@@ -146,6 +146,12 @@ def test_log_records_carry_masked_numbers(caplog):
         log.info("SMS to %s failed: %s", "+821012345678", "The 'To' number +821012345678")
         log.info('%(h)s "%(r)s"', {"h": "127.0.0.1", "r": "GET /console/?q=010-1234-5678"})
         log.info("caller 010-9876-5432 called")
+        # gunicorn's access log: its atoms (a dict subclass) answer '-' for missing keys.
+        from gunicorn.glogging import SafeAtoms
+
+        atoms = SafeAtoms({"r": "GET /?q=01099998888 HTTP/1.1", "s": "200"})
+        log.info('"%(r)s" %(s)s %({x-forwarded-for}i)s', atoms)
     text = caplog.text
+    assert '"GET /?q=•••-••••-8888 HTTP/1.1" 200 -' in text
     assert "1234-5678" not in text and "9876" not in text
     assert "•••-••••-5678" in text and "•••-••••-5432" in text and "127.0.0.1" in text

@@ -61,7 +61,7 @@ def browser() -> Iterator[Any]:
 
 
 def pages(site: dict[str, Any]) -> list[tuple[str, str]]:
-    """The six pages of the issue's accessibility check."""
+    """The six pages of the issue's accessibility check, and the other supervisor pages."""
     return [
         ("inbox", "/console/?scope=all&tab=all"),
         ("ticket", f"/console/tickets/{site['ticket']}"),
@@ -69,6 +69,9 @@ def pages(site: dict[str, Any]) -> list[tuple[str, str]]:
         ("timeline", f"/supervisor/calls/{site['call']}"),
         ("dashboard", "/supervisor/dashboard"),
         ("users", "/admin/users"),
+        # Not in the issue's list of six, held to the same standard.
+        ("audit", "/supervisor/audit"),
+        ("queues", "/supervisor/queues"),
     ]
 
 
