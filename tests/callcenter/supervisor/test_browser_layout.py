@@ -16,7 +16,14 @@ from sqlalchemy import select
 from callcenter.db import db
 from callcenter.demo.history import generate
 from callcenter.models import Call, CallEvent, Ticket
-from tests.browser_helpers import axe_violations, chromium, overflow_width, screenshot, sign_in_page
+from tests.browser_helpers import (
+    ARTIFACTS,
+    axe_violations,
+    chromium,
+    overflow_width,
+    screenshot,
+    sign_in_page,
+)
 from tests.factories import PASSWORD, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -151,6 +158,10 @@ def test_supervisor_sees_masks_labels_status_filter_and_period_errors(site, brow
     assert page.locator(".kpi-prev").count() >= 10
     assert page.locator("svg#chart-hourly .axis-title").count() == 2
     screenshot(page, f"layout-{size}-dashboard")
+    for part in ("kpi-calls", "h-daily", "h-hourly", "h-centers"):
+        page.locator(f"section[aria-labelledby={part}]").screenshot(
+            path=str(ARTIFACTS / f"layout-{size}-dashboard-{part}.png")
+        )
     context.close()
 
 
