@@ -81,7 +81,7 @@ def dashboard() -> ResponseReturnValue:
         return page, 400
     session = db.session()
     board = build_dashboard(session, choice.period, today)
-    before = build_dashboard(session, previous_period(choice.period), today)
+    before = build_dashboard(session, previous_period(choice.period), today, backlog_now=False)
     return render_template(
         "supervisor/dashboard.html",
         board=board,
