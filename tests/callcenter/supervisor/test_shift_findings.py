@@ -14,7 +14,8 @@ from callcenter.i18n import MESSAGES
 from callcenter.models import Call, CallEvent, Ticket
 from callcenter.supervisor.exports import csv_lines
 from tests.callcenter.supervisor.conftest import START
-from tests.helpers import signed_in_client
+from tests.factories import make_user
+from tests.helpers import sign_in, signed_in_client
 
 
 def add_caller_events(app, call_id: int) -> None:
@@ -248,3 +249,15 @@ def test_audit_details_in_words(app, calls):
     assert "이전: 배정 대기; 이후: 처리 중" in text and "in_progress" not in text
     bad = text_of(client.get("/supervisor/audit?from=20266-01-01").get_data(as_text=True))
     assert "올바른 날짜가 아닙니다" in bad
+
+
+def test_english_readers_get_the_same_labels_in_english(app, calls):
+    add_caller_events(app, calls["ticket"])
+    make_user(app, "brown", "supervisor", None, language="en")
+    client = app.test_client()
+    assert sign_in(client, "brown").status_code == 302
+    text = text_of(client.get(f"/supervisor/calls/{calls['ticket']}").get_data(as_text=True))
+    for shown in ("Greeting", "Recording ended", "Call status", "caller: •••-••••-5678"):
+        assert shown in text, shown
+    board = text_of(client.get("/supervisor/dashboard?from=2026-03-05&to=2026-03-01").data.decode())
+    assert "The end (2026-03-01) is before the start (2026-03-05)" in board
