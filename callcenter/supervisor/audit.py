@@ -121,8 +121,16 @@ def _audit_value(action: str, key: str, value: Any) -> str:
     if value is None or value == "":
         return UNSET
     text = str(value)
+    if " → " in text:  # an account change, 'INCHEON → BUSAN' ('–' for none)
+        return " → ".join(
+            _audit_value(action, key, side.strip("–") or None) for side in text.split(" → ")
+        )
     if action == "ticket.status" and key in ("from", "to") and f"status.{text}" in MESSAGES:
         return t(f"status.{text}")
+    if key == "role" and f"role.{text}" in MESSAGES:
+        return t(f"role.{text}")
+    if key == "language" and f"sv.language.{text}" in MESSAGES:
+        return t(f"sv.language.{text}")
     if key == "center" and is_code("center", text):
         return center_name(text)
     if key == "topic" and is_code("topic", text):

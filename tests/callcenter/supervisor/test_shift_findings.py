@@ -243,10 +243,13 @@ def test_audit_details_in_words(app, calls):
             target_id=ticket.id,
             **{"from": "routed", "to": "in_progress"},
         )
+        audit(db.session(), "user.update", user=None, role="operator → supervisor")
+        audit(db.session(), "user.update", user=None, center="– → BUSAN")
         db.session.commit()
     client = signed_in_client(app, "boss", "supervisor", None)
     text = text_of(client.get("/supervisor/audit").get_data(as_text=True))
     assert "이전: 배정 대기; 이후: 처리 중" in text and "in_progress" not in text
+    assert "역할: 상담원 → 관리자" in text and "센터: — → 동남본부(부산)" in text
     bad = text_of(client.get("/supervisor/audit?from=20266-01-01").get_data(as_text=True))
     assert "올바른 날짜가 아닙니다" in bad
 
