@@ -29,7 +29,14 @@ from werkzeug.exceptions import NotFound
 
 from callcenter.auth import protect_blueprint, roles_required
 from callcenter.db import db
-from callcenter.display import caller_text, center_name, clock, sees_full_numbers, topic_name
+from callcenter.display import (
+    caller_text,
+    center_name,
+    clock,
+    mask_numbers_in,
+    sees_full_numbers,
+    topic_name,
+)
 from callcenter.i18n import MESSAGES, t
 from callcenter.kpi.definitions import OUTCOMES
 from callcenter.models import TICKET_STATUSES, Call, Recording
@@ -72,6 +79,8 @@ def _helpers() -> dict[str, object]:
             center_name=lambda code: center_name(code, unset),
             topic_name=lambda code: topic_name(code, unset),
             caller=lambda number: caller_text(number, full),
+            # Free text that may carry a number (a Twilio error, what a caller said).
+            text=(lambda value: value) if full else mask_numbers_in,
         )
     }
 

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from callcenter.db import db
 from callcenter.i18n import MESSAGES
-from callcenter.models import Call, CallEvent, Ticket
+from callcenter.models import Call, CallEvent, Recording, Ticket
 from callcenter.supervisor.exports import csv_lines
 from tests.callcenter.supervisor.conftest import START
 from tests.factories import make_user
@@ -55,6 +55,10 @@ def text_of(html: str) -> str:
 
 def test_timeline_masks_the_caller_in_event_details_and_names_every_code(app, calls):
     add_caller_events(app, calls["ticket"])
+    with app.app_context():
+        recording = db.session.query(Recording).filter_by(call_id=calls["ticket"]).one()
+        recording.error = "다운로드 실패: +821012345678 번호의 녹음"
+        db.session.commit()
     boss = signed_in_client(app, "boss", "supervisor", None)
     page = boss.get(f"/supervisor/calls/{calls['ticket']}").get_data(as_text=True)
     assert "12345678" not in page and "1234-5678" not in page
