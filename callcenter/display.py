@@ -134,6 +134,8 @@ def is_withheld(number: str | None) -> bool:
     """No caller ID: empty, a word such as 'Anonymous', or one of Twilio's stand-ins."""
     if not number or number in _WITHHELD_NUMBERS:
         return True
+    if number[0] == "+" and number[1:].isdigit():  # E.164, nearly every call: no counting
+        return len(number) < 5
     return sum(ch.isdigit() for ch in number) < 4
 
 
@@ -190,12 +192,12 @@ def shown_detail(detail: Mapping[str, Any] | None, full: bool) -> dict[str, Any]
 def csv_cell(value: Any) -> Any:
     """A CSV cell that a spreadsheet will not run: text starting with =, +, -, @, a tab or
     a carriage return gets a leading apostrophe (formula injection); other values as given."""
-    if isinstance(value, str) and value[:1] in _FORMULA_STARTS:
+    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
         return "'" + value
     return value
 
 
-_FORMULA_STARTS = frozenset("=+-@\t\r")
+FORMULA_STARTS = frozenset("=+-@\t\r")
 
 
 def _masked_arg(value: Any) -> Any:
