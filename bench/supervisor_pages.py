@@ -124,6 +124,7 @@ def main() -> None:
         number = db.session.scalar(select(Call.from_number).where(Call.from_number.like("+8210%")))
         db.session.remove()
     digits = (number or "0000")[-4:]
+    yesterday = (today - timedelta(days=1)).isoformat()
     week_ago = (today - timedelta(days=6)).isoformat()
     month_ago = (today - timedelta(days=29)).isoformat()
     year_ago = (today - timedelta(days=364)).isoformat()
@@ -153,6 +154,11 @@ def main() -> None:
         ("call log: 1,000 pages deep", f"/supervisor/calls?after={cursor}&page=1001", None),
         (f"call log: search caller …{digits}", f"/supervisor/calls?q={digits}", None),
         ("call log: sort longest first", "/supervisor/calls?sort=longest", None),
+        (
+            "call log: unresolved yesterday in BUSAN",
+            f"/supervisor/calls?status=open&center=BUSAN&from={yesterday}&to={yesterday}",
+            None,
+        ),
         ("call log: search transcript word", "/supervisor/calls?q=금형", None),
         ("call log: search transcript phrase", "/supervisor/calls?q=수명이+너무", None),
         ("dashboard: 7 days", f"/supervisor/dashboard?from={week_ago}", None),

@@ -41,10 +41,11 @@ def _instance_path() -> str:
 
 def register_extensions(app: Flask) -> None:
     """Database engine and session, search index and KPI rollup hooks; sign-in, CSRF, layout."""
-    from callcenter import auth, search
+    from callcenter import auth, display, search
     from callcenter.kpi import rollups
 
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    display.init_app(app)  # log lines carry masked numbers from the first one
     db.init_app(app)
     search.init_app(app)
     auth.init_app(app)

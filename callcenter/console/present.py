@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from callcenter.display import mask_number, national_format
+from callcenter.display import is_withheld, mask_number, national_format, withheld_text
 from callcenter.models import Ticket, User
 from callcenter.services.workflow import may_see_full_number
 
@@ -24,9 +24,8 @@ class CallerNumber:
 def caller_for(user: User, ticket: Ticket) -> CallerNumber:
     """Masked unless the user's role or relation to the ticket allows the full number."""
     number = ticket.caller_number or ""
-    has_digits = sum(ch.isdigit() for ch in number) >= 4
-    if not has_digits:
-        return CallerNumber(number, True, None)
+    if is_withheld(number):  # 'Anonymous', Twilio's stand-ins: "발신번호 없음"
+        return CallerNumber(withheld_text(), True, None)
     if may_see_full_number(user, ticket):
         return CallerNumber(national_format(number), True, number)
     return CallerNumber(mask_number(number), False, None)

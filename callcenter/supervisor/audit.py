@@ -12,10 +12,11 @@ from sqlalchemy.orm import selectinload
 
 from callcenter.auth import roles_required
 from callcenter.db import db
-from callcenter.i18n import t
+from callcenter.display import UNSET, center_name, is_code, mask_numbers_in, topic_name
+from callcenter.i18n import MESSAGES, t
 from callcenter.kpi.definitions import Period
 from callcenter.models import AuditLog, Recording, Ticket, User
-from callcenter.supervisor.calllog import parse_date
+from callcenter.supervisor.calllog import last_year, parse_date
 from callcenter.supervisor.views import SUPERVISOR_ROLES, bp
 
 AUDIT_PAGE = 50
@@ -39,7 +40,7 @@ def audit_log() -> ResponseReturnValue:
         start = parse_date(request.args.get("from"))
         end = parse_date(request.args.get("to"))
     except ValueError:
-        errors.append("date")
+        errors.append(t("sv.filter.bad_date", field=t("sv.col.day"), last=last_year()))
         start = end = None
     if start or end:
         begin, after = Period(
@@ -60,6 +61,7 @@ def audit_log() -> ResponseReturnValue:
         "supervisor/audit.html",
         entries=entries,
         targets=_targets(entries),
+        details={entry.id: detail_text(entry.action, entry.detail) for entry in entries},
         users=session.scalars(select(User).order_by(User.username)).all(),
         actions=session.scalars(select(AuditLog.action).distinct().order_by(AuditLog.action)).all(),
         selected={"user": user_id, "action": action, "from": start, "to": end},
@@ -102,3 +104,37 @@ def _targets(entries: list[AuditLog]) -> dict[tuple[str, int], tuple[str, str]]:
     for call_id in want["call"]:
         found[("call", call_id)] = (f"#{call_id}", url_for("supervisor.call", call_id=call_id))
     return found
+
+
+def detail_text(action: str, detail: dict[str, Any] | None) -> str:
+    """An audit row's detail in words: keys named, statuses and codes as their names."""
+    parts = []
+    for key, value in sorted((detail or {}).items()):
+        if key == "ip":
+            continue  # shown in its own column
+        name = t(f"sv.audit.key.{key}") if f"sv.audit.key.{key}" in MESSAGES else key
+        parts.append(f"{name}: {_audit_value(action, key, value)}")
+    return "; ".join(parts)
+
+
+def _audit_value(action: str, key: str, value: Any) -> str:
+    if value is None or value == "":
+        return UNSET
+    text = str(value)
+    if " → " in text:  # an account change, 'INCHEON → BUSAN' ('–' for none)
+        return " → ".join(
+            _audit_value(action, key, side.strip("–") or None) for side in text.split(" → ")
+        )
+    if action == "ticket.status" and key in ("from", "to") and f"status.{text}" in MESSAGES:
+        return t(f"status.{text}")
+    if key == "role" and f"role.{text}" in MESSAGES:
+        return t(f"role.{text}")
+    if key == "language" and f"sv.language.{text}" in MESSAGES:
+        return t(f"sv.language.{text}")
+    if key == "center" and is_code("center", text):
+        return center_name(text)
+    if key == "topic" and is_code("topic", text):
+        return topic_name(text)
+    if f"sv.audit.value.{text}" in MESSAGES:
+        return t(f"sv.audit.value.{text}")
+    return mask_numbers_in(text)

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from callcenter.kpi.definitions import OUTCOMES, Period
-from callcenter.models import Call, CallEvent, Recording, Ticket, Transcript
+from callcenter.models import TICKET_STATUSES, Call, CallEvent, Recording, Ticket, Transcript
 from callcenter.search.index import summary_entries, transcript_entries
 from callcenter.search.match import keys_containing
 
@@ -27,6 +27,13 @@ PAGE_SIZE = 50
 COUNT_CAP = 10_000
 SORTS = ("newest", "oldest", "longest", "shortest")
 TICKET_NUMBER = re.compile(r"^1379-\d{8}-\d{4}$")
+FIRST_YEAR = 2000  # no call is older; an earlier year is a typo, not a period
+# Groups of ticket statuses, one filter away ("unresolved yesterday in 부산").
+STATUS_GROUPS: dict[str, tuple[str, ...]] = {
+    "open": ("received", "transcribing", "needs_review", "routed", "assigned", "in_progress"),
+    "done": ("resolved", "follow_up_done", "closed"),
+}
+STATUS_CHOICES = (*STATUS_GROUPS, *TICKET_STATUSES)
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,7 @@ class CallFilter:
     region: str = ""
     center: str = ""
     topic: str = ""
+    status: str = ""
     q: str = ""
     sort: str = "newest"
     errors: tuple[str, ...] = ()
@@ -53,15 +61,26 @@ class CallFilter:
             "region": f.region,
             "center": f.center,
             "topic": f.topic,
+            "status": f.status,
             "q": f.q,
             "sort": "" if f.sort == "newest" else f.sort,
         }
         return {k: v for k, v in values.items() if v}
 
 
+def last_year() -> int:
+    """The latest year a period may reach: next year (a typo such as 20266 is no period)."""
+    return datetime.now(UTC).year + 1
+
+
 def parse_date(value: str | None) -> date | None:
-    """YYYY-MM-DD or None; raises ValueError on anything else."""
-    return date.fromisoformat(value) if value else None
+    """YYYY-MM-DD from 2000 to next year, or None; raises ValueError on anything else."""
+    if not value:
+        return None
+    day = date.fromisoformat(value)
+    if not FIRST_YEAR <= day.year <= last_year():
+        raise ValueError(f"year {day.year} out of range")
+    return day
 
 
 def parse_filter(args: Mapping[str, str], choices: Mapping[str, tuple[str, ...]]) -> CallFilter:
@@ -82,6 +101,8 @@ def parse_filter(args: Mapping[str, str], choices: Mapping[str, tuple[str, ...]]
     sort = args.get("sort", "newest")
     values["sort"] = sort if sort in SORTS else "newest"
     values["q"] = args.get("q", "").strip()[:80]
+    if values.get("start") and values.get("end") and values["end"] < values["start"]:
+        errors.append("range")  # kept as asked: it matches nothing, and the page says why
     return CallFilter(**values, errors=tuple(errors))
 
 
@@ -89,7 +110,13 @@ def filter_choices(
     regions: tuple[str, ...], centers: tuple[str, ...], topics: tuple[str, ...]
 ) -> dict[str, tuple[str, ...]]:
     """Allowed values of each select box."""
-    return {"outcome": OUTCOMES, "region": regions, "center": centers, "topic": topics}
+    return {
+        "outcome": OUTCOMES,
+        "region": regions,
+        "center": centers,
+        "topic": topics,
+        "status": STATUS_CHOICES,
+    }
 
 
 def conditions(f: CallFilter, timezone: str) -> list[ColumnElement[bool]]:
@@ -112,6 +139,9 @@ def conditions(f: CallFilter, timezone: str) -> list[ColumnElement[bool]]:
         ticket_match.append(Ticket.center_code == f.center)
     if f.topic:
         ticket_match.append(Ticket.topic_code == f.topic)
+    if f.status:
+        # One ticket matches every ticket condition: "unresolved in 부산" is one ticket's state.
+        ticket_match.append(Ticket.status.in_(STATUS_GROUPS.get(f.status, (f.status,))))
     if ticket_match:
         # IN, not EXISTS: the matching tickets are found once (by their center index), rather
         # than probed for every call scanned in time order.

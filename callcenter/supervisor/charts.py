@@ -2,7 +2,9 @@
 
 Each chart is an ``<svg role="img">`` named by its ``<title>`` and ``<desc>`` (read by screen
 readers), and each bar or point carries its own ``<title>`` with the exact number, so the
-figure and the table beside it tell the same thing.
+figure and the table beside it tell the same thing. Axes carry their titles with units. No
+``style`` attribute (the Content-Security-Policy forbids inline styles): the SVG has its
+natural size in ``width``/``height`` and the stylesheet scales it down or lets it scroll.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ def _frame(
 ) -> Markup:
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{escape(chart_id)}" '
-        f'viewBox="0 0 {width} {height}" width="100%" style="max-width:{width}px" role="img" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
         f'aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc" '
         f'preserveAspectRatio="xMidYMid meet">'
         f'<title id="{escape(chart_id)}-title">{escape(title)}</title>'
@@ -70,6 +72,26 @@ def _baseline(left: int, right: int, bottom: int) -> str:
     return f'<line x1="{left}" x2="{right}" y1="{bottom}" y2="{bottom}" stroke="#52525b" />'
 
 
+def _axis_titles(
+    x_title: str, y_title: str, left: int, right: int, top: int, bottom: int, height: int
+) -> list[str]:
+    """The x axis's title under its labels, the y axis's turned along the axis."""
+    parts = []
+    if x_title:
+        parts.append(
+            f'<text class="axis-title" x="{(left + right) / 2:.1f}" y="{height - 4}" '
+            f'text-anchor="middle" font-size="12" fill="#27272a">{escape(x_title)}</text>'
+        )
+    if y_title:
+        middle = (top + bottom) / 2
+        parts.append(
+            f'<text class="axis-title" x="14" y="{middle:.1f}" text-anchor="middle" '
+            f'font-size="12" fill="#27272a" transform="rotate(-90 14 {middle:.1f})">'
+            f"{escape(y_title)}</text>"
+        )
+    return parts
+
+
 def bar_chart(
     chart_id: str,
     labels: Sequence[str],
@@ -82,11 +104,14 @@ def bar_chart(
     fmt: Formatter = _number,
     label_every: int = 1,
     color: str = PALETTE[0],
+    x_title: str = "",
+    y_title: str = "",
 ) -> Markup:
     """Vertical bars, one per label; every ``label_every``-th label is printed under the axis."""
-    left, right, top, bottom = 48, width - 8, 12, height - 28
+    left, right, top, bottom = 64, width - 8, 12, height - 44
     ticks = nice_ticks(max(values, default=0))
     body = _y_axis(ticks, left, right, top, bottom, fmt)
+    body += _axis_titles(x_title, y_title, left, right, top, bottom, height)
     slot = (right - left) / max(len(values), 1)
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         h = (bottom - top) * value / ticks[-1]
@@ -111,12 +136,14 @@ def hbar_chart(
     width: int = 640,
     fmt: Formatter = _number,
     color: str = PALETTE[0],
+    x_title: str = "",
 ) -> Markup:
-    """Horizontal bars with long labels (center or topic names) on the left."""
+    """Horizontal bars with long labels (center or topic names) on the left, in the order
+    given (the table beside the chart lists them in the same order)."""
     row, left, right, top = 22, 190, width - 64, 8
-    height = top * 2 + row * max(len(values), 1)
+    height = top * 2 + row * max(len(values), 1) + (20 if x_title else 0)
     ticks = nice_ticks(max(values, default=0))
-    body = []
+    body = _axis_titles(x_title, "", left, right, top, height, height)
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         y = top + i * row
         w = (right - left) * value / ticks[-1]
@@ -142,12 +169,15 @@ def line_chart(
     height: int = 240,
     fmt: Formatter = _number,
     label_every: int = 1,
+    x_title: str = "",
+    y_title: str = "",
 ) -> Markup:
     """One polyline per named series over the same labels (days), with a legend."""
-    left, right, top, bottom = 48, width - 8, 24, height - 28
+    left, right, top, bottom = 64, width - 8, 24, height - 44
     peak = max((max(values, default=0) for _, values in series), default=0)
     ticks = nice_ticks(peak)
     body = _y_axis(ticks, left, right, top, bottom, fmt)
+    body += _axis_titles(x_title, y_title, left, right, top, bottom, height)
     step = (right - left) / max(len(labels) - 1, 1)
     for n, (name, values) in enumerate(series):
         color = PALETTE[n % len(PALETTE)]

@@ -39,8 +39,14 @@ class Dashboard:
     rollup_days: int = 0  # days read from the rollups; the others were computed live
 
 
-def build_dashboard(session: Session, period: Period, today: date) -> Dashboard:
-    """All KPIs of the period: fresh days from the rollups, every other day live."""
+def build_dashboard(
+    session: Session, period: Period, today: date, *, backlog_now: bool = True
+) -> Dashboard:
+    """All KPIs of the period: fresh days from the rollups, every other day live.
+
+    ``backlog_now=False`` skips the transcription backlog, a figure of the present moment
+    (the previous period, shown for comparison, has none of its own).
+    """
     tally = Tally(period)
     fresh = rollup_reads.fresh_days(session, period, today)
     rollup_reads.add_rollups(tally, session, period, fresh, today)
@@ -49,7 +55,8 @@ def build_dashboard(session: Session, period: Period, today: date) -> Dashboard:
         pieces = [Period(a, b, period.timezone) for a, b in rollups.runs(live)]
         add_live(tally, session, pieces, today)
     transcription = tally.transcription
-    transcription.backlog_now, transcription.oldest_backlog_seconds = backlog(session)
+    if backlog_now:
+        transcription.backlog_now, transcription.oldest_backlog_seconds = backlog(session)
     return Dashboard(
         period=period,
         calls=tally.call_kpis(),

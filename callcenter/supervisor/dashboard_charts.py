@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from callcenter.display import center_name
+from callcenter.display import UNSET, center_name
 from callcenter.i18n import t
-from callcenter.kpi.definitions import OUTCOMES
+from callcenter.kpi.definitions import OUTCOMES, TicketKpis
 from callcenter.supervisor.charts import bar_chart, hbar_chart, line_chart
 from callcenter.supervisor.dashboard import Dashboard
 from callcenter.supervisor.present import percent
@@ -17,12 +17,19 @@ def weekday_names() -> list[str]:
     return [t(f"sv.weekday.{i}") for i in range(7)]
 
 
+def by_tickets(groups: dict[str, TicketKpis]) -> list[tuple[str, TicketKpis]]:
+    """Centers (or topics) with the most tickets first, ties by code: the chart's order and
+    the table's."""
+    return sorted(groups.items(), key=lambda kv: (-kv[1].tickets, kv[0]))
+
+
 def charts_for(board: Dashboard) -> dict[str, Markup]:
     """SVG charts keyed by name; each titled and described in the current language."""
     days = board.traffic.days
-    every = max(1, len(days) // 14)
+    every = max(1, len(days) // 10)
     hours = [str(h) for h in range(24)]
-    by_center = sorted(board.per_center.items(), key=lambda kv: -kv[1].tickets)
+    by_center = by_tickets(board.per_center)
+    calls_axis = t("sv.axis.calls")
     daily_desc = t(
         "sv.chart.daily_desc",
         calls=f"{board.calls.total:,}",
@@ -40,8 +47,10 @@ def charts_for(board: Dashboard) -> dict[str, Markup]:
             title=t("sv.chart.daily"),
             desc=daily_desc,
             label_every=every,
-            width=1100,
-            height=260,
+            width=760,
+            height=280,
+            x_title=t("sv.axis.day"),
+            y_title=calls_axis,
         ),
         "hourly": bar_chart(
             "chart-hourly",
@@ -50,6 +59,10 @@ def charts_for(board: Dashboard) -> dict[str, Markup]:
             title=t("sv.chart.hourly"),
             desc=t("sv.chart.hourly_desc", peak=_peak(hours, board.traffic.by_hour)),
             label_every=2,
+            width=560,
+            height=260,
+            x_title=t("sv.axis.hour"),
+            y_title=calls_axis,
         ),
         "weekday": bar_chart(
             "chart-weekday",
@@ -57,7 +70,10 @@ def charts_for(board: Dashboard) -> dict[str, Markup]:
             board.traffic.by_weekday,
             title=t("sv.chart.weekday"),
             desc=t("sv.chart.weekday_desc", peak=_peak(weekday_names(), board.traffic.by_weekday)),
-            width=360,
+            width=380,
+            height=260,
+            x_title=t("sv.axis.weekday"),
+            y_title=calls_axis,
         ),
         "outcomes": hbar_chart(
             "chart-outcomes",
@@ -69,6 +85,7 @@ def charts_for(board: Dashboard) -> dict[str, Markup]:
                 rate=percent(board.calls.abandonment_rate),
                 menu=f"{board.calls.hung_up_menu:,}",
             ),
+            x_title=calls_axis,
         ),
         "centers": hbar_chart(
             "chart-centers",
@@ -76,11 +93,12 @@ def charts_for(board: Dashboard) -> dict[str, Markup]:
             [k.tickets for _, k in by_center],
             title=t("sv.chart.centers"),
             desc=t("sv.chart.centers_desc", tickets=f"{board.tickets.tickets:,}"),
+            x_title=t("sv.axis.tickets"),
         ),
     }
 
 
 def _peak(labels: list[str], values: list[int]) -> str:
     if not any(values):
-        return "–"
+        return UNSET
     return labels[max(range(len(values)), key=values.__getitem__)]

@@ -3,6 +3,9 @@
 UTF-8 with a byte-order mark so that Excel opens Korean text correctly; rows are streamed
 in batches, so a year of calls never sits in memory at once. Each export is one table of
 columns: the header, the selected expression and the cell's writer are named once, together.
+Codes are written as the reader's words (Korean, or English for English readers); callers'
+numbers whole only for roles that see them (``display.sees_full_numbers``); no cell starts
+with what a spreadsheet would run as a formula.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import csv
 import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from itertools import islice
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,11 +22,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from callcenter.display import mask_number, names
-from callcenter.i18n import t
+from callcenter.display import FORMULA_STARTS, caller_text, csv_cell, names
+from callcenter.i18n import MESSAGES, t
 from callcenter.kpi.definitions import OUTCOMES
 from callcenter.kpi.sql import sort_key
-from callcenter.models import Call, Ticket, Transcript
+from callcenter.models import TICKET_KINDS, TICKET_STATUSES, Call, Ticket, Transcript
 from callcenter.supervisor.calllog import CallFilter, conditions
 
 BOM = "\ufeff"
@@ -35,33 +38,55 @@ def csv_lines(
 ) -> Iterator[str]:
     """The CSV text in pieces: the BOM and header first, then a piece per batch of rows.
 
-    None is written as an empty cell (the csv module's rule).
+    None is written as an empty cell (the csv module's rule); a text cell that a spreadsheet
+    would run as a formula is neutralised (``display.csv_cell``).
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
+    writer.writerow([csv_cell(cell) for cell in header])
     yield BOM + buffer.getvalue()
     remaining = iter(rows)
     while chunk := list(islice(remaining, batch)):
         buffer.seek(0)
         buffer.truncate()
-        writer.writerows(chunk)
+        # csv_cell inlined: a function call per cell of 100,000 rows adds up.
+        writer.writerows(
+            [("'" + c) if c.__class__ is str and c[:1] in FORMULA_STARTS else c for c in row]
+            for row in chunk
+        )
         yield buffer.getvalue()
+
+
+def file_name(what: str, f: CallFilter, today: date) -> str:
+    """calls_2026-11-01_2026-11-30.csv: the period in the name (open ends: first call, today)."""
+    end = (f.end or today).isoformat()
+    return f"{what}_{f.start.isoformat()}_{end}.csv" if f.start else f"{what}_until_{end}.csv"
 
 
 class Labels:
     """Labels looked up once per export, not once per row (100,000 rows add up)."""
 
-    def __init__(self, timezone: str) -> None:
+    def __init__(self, timezone: str, full_numbers: bool = False) -> None:
         self.zone = ZoneInfo(timezone)
+        self.full_numbers = full_numbers
         self.centers = names("center")
         self.topics = names("topic")
         self.outcomes = {o: t(f"sv.outcome.{o}") for o in OUTCOMES}
+        self.statuses = _words("status", TICKET_STATUSES)
+        self.kinds = _words("kind", TICKET_KINDS)
+        self.sources = _words(
+            "region_source", ("area_code", "ivr_digit", "ivr_speech", "operator", "unknown")
+        )
+        self.languages = {"ko": t("sv.language.ko"), "en": t("sv.language.en")}
 
     def time(self, moment: datetime | None) -> str:
         """Local date and time to the second (YYYY-MM-DD HH:MM:SS), or empty."""
         # isoformat is several times cheaper than strftime, once per cell of 100,000 rows.
         return moment.astimezone(self.zone).isoformat(" ", "seconds")[:19] if moment else ""
+
+
+def _words(prefix: str, codes: Sequence[str]) -> dict[str, str]:
+    return {c: t(f"{prefix}.{c}") for c in codes if f"{prefix}.{c}" in MESSAGES}
 
 
 Writer = Callable[[Labels, Any], Any]
@@ -80,8 +105,24 @@ def _time(labels: Labels, moment: datetime | None) -> str:
     return labels.time(moment)
 
 
-def _masked(_labels: Labels, number: str) -> str:
-    return mask_number(number)
+def _caller(labels: Labels, number: str | None) -> str:
+    return caller_text(number, labels.full_numbers)
+
+
+def _status(labels: Labels, code: str | None) -> str | None:
+    return labels.statuses.get(code or "", code)
+
+
+def _kind(labels: Labels, code: str | None) -> str | None:
+    return labels.kinds.get(code or "", code)
+
+
+def _source(labels: Labels, code: str | None) -> str | None:
+    return labels.sources.get(code or "", code)
+
+
+def _language(labels: Labels, code: str | None) -> str | None:
+    return labels.languages.get(code or "", code)
 
 
 def _center(labels: Labels, code: str | None) -> str:
@@ -102,17 +143,17 @@ _call, _ticket, _transcript = Call.__table__.c, Ticket.__table__.c, Transcript._
 CALL_COLUMNS = (
     Column("started", _call.started_at, _time),
     Column("call_sid", _call.call_sid),
-    Column("caller", _call.from_number, _masked),
+    Column("caller", _call.from_number, _caller),
     Column("region", _call.region),
-    Column("region_source", _call.region_source),
-    Column("language", _call.language),
+    Column("region_source", _call.region_source, _source),
+    Column("language", _call.language, _language),
     Column("menu", _call.menu_choice),
     Column("duration", _call.duration_seconds),
     Column("outcome", _call.outcome, _outcome),
     Column("queue_wait", _call.queue_wait_seconds),
     Column("ticket", _ticket.number),
-    Column("kind", _ticket.kind),
-    Column("status", _ticket.status),
+    Column("kind", _ticket.kind, _kind),
+    Column("status", _ticket.status, _status),
     Column("center", _ticket.center_code, _center),
     Column("topic", _ticket.topic_code, _topic),
 )
@@ -121,9 +162,9 @@ CALL_COLUMNS = (
 TICKET_COLUMNS = (
     Column("ticket", _ticket.number),
     Column("created", _ticket.created_at, _time),
-    Column("kind", _ticket.kind),
-    Column("status", _ticket.status),
-    Column("caller", _ticket.caller_number, _masked),
+    Column("kind", _ticket.kind, _kind),
+    Column("status", _ticket.status, _status),
+    Column("caller", _ticket.caller_number, _caller),
     Column("region", _ticket.region),
     Column("center", _ticket.center_code, _center),
     Column("topic", _ticket.topic_code, _topic),
@@ -138,16 +179,27 @@ TICKET_COLUMNS = (
 )
 
 
-def header(columns: Sequence[Column]) -> list[str]:
-    """The header row in the current language."""
-    return [t(f"sv.csv.{column.key}") for column in columns]
+def header(columns: Sequence[Column], full_numbers: bool = False) -> list[str]:
+    """The header row in the current language (the caller's column says when it is masked)."""
+    return [
+        t(
+            "sv.csv.caller_full"
+            if column.key == "caller" and full_numbers
+            else f"sv.csv.{column.key}"
+        )
+        for column in columns
+    ]
 
 
 def _written(
-    rows: Iterable[Sequence[Any]], columns: Sequence[Column], timezone: str, skip: int = 0
+    rows: Iterable[Sequence[Any]],
+    columns: Sequence[Column],
+    timezone: str,
+    skip: int = 0,
+    full_numbers: bool = False,
 ) -> Iterator[list[Any]]:
     """Each row's cells after the first ``skip`` values, through the columns' writers."""
-    labels = Labels(timezone)
+    labels = Labels(timezone, full_numbers)
     writers = [(i, column.write) for i, column in enumerate(columns) if column.write]
     for row in rows:
         cells = list(row[skip:])
@@ -171,7 +223,7 @@ def _streamed(session: Session, query: Any) -> Iterator[Any]:
 
 
 def call_rows(
-    session: Session, f: CallFilter, timezone: str
+    session: Session, f: CallFilter, timezone: str, full_numbers: bool = False
 ) -> tuple[list[str], Iterator[list[Any]]]:
     """Header and rows of the calls export (one row per call, its first ticket beside it)."""
     query = (
@@ -189,11 +241,12 @@ def call_rows(
             last_call = row[0]
             yield row
 
-    return header(CALL_COLUMNS), _written(first_ticket_only(), CALL_COLUMNS, timezone, skip=1)
+    rows = _written(first_ticket_only(), CALL_COLUMNS, timezone, 1, full_numbers)
+    return header(CALL_COLUMNS, full_numbers), rows
 
 
 def ticket_rows(
-    session: Session, f: CallFilter, timezone: str
+    session: Session, f: CallFilter, timezone: str, full_numbers: bool = False
 ) -> tuple[list[str], Iterator[list[Any]]]:
     """Header and rows of the tickets export: tickets of the filtered calls, newest first."""
     query = (
@@ -204,24 +257,12 @@ def ticket_rows(
         .where(*conditions(f, timezone))
         .order_by(sort_key(_ticket.created_at).desc(), _ticket.id.desc())
     )
-    return header(TICKET_COLUMNS), _written(_streamed(session, query), TICKET_COLUMNS, timezone)
+    rows = _written(_streamed(session, query), TICKET_COLUMNS, timezone, 0, full_numbers)
+    return header(TICKET_COLUMNS, full_numbers), rows
 
 
 # Referrals (issue #12): one row per referral of the period. Free text an operator typed
-# (resource name, contact, notes) is written formula-safe: a cell a spreadsheet would read
-# as a formula (=, +, -, @, tab, CR first) gets a leading apostrophe.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def formula_safe(value: Any) -> Any:
-    """A text cell Excel will not evaluate; other values as they are."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def _safe(_labels: Labels, value: Any) -> Any:
-    return formula_safe(value)
+# (resource name, contact, notes) is made formula-safe by csv_lines, like every cell.
 
 
 def _referral_status(_labels: Labels, status: str | None) -> str:
@@ -243,13 +284,13 @@ def referral_rows(session: Session, days: int, timezone: str) -> tuple[list[str]
         Column("topic", _ticket.topic_code, _topic),
         Column("institute", referral.institute),
         Column("resource_kind", referral.resource_kind),
-        Column("resource", referral.resource_name, _safe),
-        Column("contact", referral.contact, _safe),
+        Column("resource", referral.resource_name),
+        Column("contact", referral.contact),
         Column("due_on", referral.due_on),
         Column("referral_status", referral.status, _referral_status),
         Column("accepted", referral.accepted_at, _time),
         Column("finished", referral.finished_at, _time),
-        Column("notes", referral.notes, _safe),
+        Column("notes", referral.notes),
     )
     query = (
         select(*(column.expression for column in columns))

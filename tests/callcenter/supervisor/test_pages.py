@@ -5,130 +5,24 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from rq.registry import FailedJobRegistry
 from sqlalchemy import select
 
 from callcenter.db import db
+from callcenter.i18n import MESSAGES
 from callcenter.jobs import enqueue, get_queue
-from callcenter.models import AuditLog, Call, CallEvent, Recording, Ticket, Transcript
-from callcenter.services.audit import audit
+from callcenter.models import AuditLog, Call, Ticket
 from callcenter.supervisor.views import bp
+from tests.callcenter.supervisor.conftest import START
 from tests.helpers import csrf_token, signed_in_client
-
-START = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # Monday 10:00 in Seoul
 
 
 def always_fails(x: int) -> None:
     """A job that fails, for the queue page."""
     raise RuntimeError(f"boom {x}")
-
-
-@pytest.fixture
-def calls(app):
-    """Three calls: a Korean ticket with a full timeline, an abandoned call, a menu hang-up."""
-    with app.app_context():
-        first = Call(
-            call_sid="CA" + "1" * 32,
-            from_number="+821012345678",
-            region="인천",
-            region_source="ivr_digit",
-            menu_choice="1",
-            outcome="ticket",
-            started_at=START,
-            ended_at=START + timedelta(seconds=95),
-            duration_seconds=95,
-        )
-        abandoned = Call(
-            call_sid="CA" + "2" * 32,
-            from_number="+82315550000",
-            region="경기",
-            region_source="area_code",
-            menu_choice="0",
-            outcome="abandoned_queue",
-            queue_entered_at=START + timedelta(minutes=5),
-            queue_wait_seconds=75,
-            queue_answered=False,
-            started_at=START + timedelta(minutes=5),
-            duration_seconds=100,
-        )
-        hung_up = Call(
-            call_sid="CA" + "3" * 32,
-            from_number="Anonymous",
-            outcome="hung_up_menu",
-            started_at=START + timedelta(minutes=9),
-            duration_seconds=12,
-        )
-        db.session.add_all([first, abandoned, hung_up])
-        db.session.flush()
-        at = START + timedelta(seconds=15)
-        db.session.add_all(
-            [
-                CallEvent(call_id=first.id, kind="incoming", step="greeting", created_at=START),
-                CallEvent(
-                    call_id=first.id,
-                    kind="menu",
-                    step="main_menu",
-                    speech="기술 상담",
-                    speech_confidence=0.91,
-                    created_at=at,
-                ),
-                CallEvent(
-                    call_id=first.id, kind="region", step="region", digits="1", created_at=at
-                ),
-                CallEvent(
-                    call_id=abandoned.id,
-                    kind="queue",
-                    step="queue_wait",
-                    queue_position=3,
-                    queue_time=60,
-                    created_at=at + timedelta(minutes=6),
-                ),
-            ]
-        )
-        recording = Recording(
-            recording_sid="RE" + "1" * 32,
-            call_id=first.id,
-            source_url="https://api.twilio.com/x",
-            status="done",
-            duration_seconds=40,
-        )
-        db.session.add(recording)
-        db.session.flush()
-        db.session.add(
-            Transcript(
-                recording_id=recording.id,
-                text="금형 캐비티가 빨리 마모됩니다.",
-                segments=[{"start": 0.4, "end": 3.0, "text": "금형 캐비티가 빨리 마모됩니다."}],
-                model="whisper-base",
-                engine="faster-whisper",
-            )
-        )
-        db.session.add(
-            Ticket(
-                number="1379-20260302-0001",
-                call_id=first.id,
-                recording_id=recording.id,
-                caller_number=first.from_number,
-                center_code="INCHEON",
-                topic_code="mold",
-                status="routed",
-                created_at=START + timedelta(seconds=80),
-            )
-        )
-        audit(
-            db.session(),
-            "recording.play",
-            user=None,
-            target_type="recording",
-            target_id=recording.id,
-        )
-        db.session.commit()
-        ids = {"ticket": first.id, "abandoned": abandoned.id, "hung_up": hung_up.id}
-    # Outside the app context: requests must each get their own (Flask-Login keeps the user in g).
-    return ids
 
 
 def supervisor_routes(app) -> list[tuple[str, str]]:
@@ -352,24 +246,36 @@ def test_csv_exports_write_every_column(app, calls):
     def table(path: str) -> list[list[str]]:
         return list(csv.reader(io.StringIO(client.get(path).data.decode("utf-8-sig"))))
 
+    # Codes as words (statuses, kinds, region sources, languages); withheld numbers said so.
     assert table("/supervisor/export/calls.csv")[1:] == [
-        ["2026-03-02 10:09:00", "CA" + "3" * 32, "Anonymous", "", "unknown", "ko", "", "12"]
-        + ["메뉴에서 끊음", "", "", "", "", "", ""],
-        ["2026-03-02 10:05:00", "CA" + "2" * 32, "•••-•••-0000", "경기", "area_code", "ko", "0"]
-        + ["100", "대기 중 포기", "75", "", "", "", "", ""],
-        ["2026-03-02 10:00:00", "CA" + "1" * 32, "•••-••••-5678", "인천", "ivr_digit", "ko", "1"]
-        + ["95", "접수", "", "1379-20260302-0001", "problem", "routed"]
-        + ["뿌리기술연구소(인천)", "금형"],
+        ["2026-03-02 10:09:00", "CA" + "3" * 32, "발신번호 없음", "", "확인 안 됨", "한국어", ""]
+        + ["12", "메뉴에서 끊음", "", "", "", "", "", ""],
+        ["2026-03-02 10:05:00", "CA" + "2" * 32, "•••-•••-0000", "경기"]
+        + ["전화번호 지역번호로 확인", "한국어", "0", "100", "대기 중 포기", "75", "", "", ""]
+        + ["", ""],
+        ["2026-03-02 10:00:00", "CA" + "1" * 32, "•••-••••-5678", "인천"]
+        + ["ARS에서 지역 번호 선택", "한국어", "1", "95", "접수", "", "1379-20260302-0001"]
+        + [kind("problem"), status("routed"), "뿌리기술연구소(인천)", "금형"],
     ]
     assert table("/supervisor/export/tickets.csv")[1:] == [
-        ["1379-20260302-0002", "2026-03-02 10:01:30", "callback", "follow_up_done"]
+        ["1379-20260302-0002", "2026-03-02 10:01:30", kind("callback"), status("follow_up_done")]
         + ["•••-••••-5678", "인천", "뿌리기술연구소(인천)", "주조", "2026-03-02 10:01:35"]
         + ["2026-03-02 11:00:00", "2026-03-03 10:00:00", "2026-03-16", "2026-03-16 12:00:00"]
         + ["", "주물 기공 문의, 다시 전화 요청"],
-        ["1379-20260302-0001", "2026-03-02 10:01:20", "problem", "routed", "•••-••••-5678", ""]
-        + ["뿌리기술연구소(인천)", "금형", "", "", "", "", "", ""]
+        ["1379-20260302-0001", "2026-03-02 10:01:20", kind("problem"), status("routed")]
+        + ["•••-••••-5678", "", "뿌리기술연구소(인천)", "금형", "", "", "", "", "", ""]
         + ["금형 캐비티가 빨리 마모됩니다."],
     ]
+
+
+def kind(code: str) -> str:
+    """A ticket kind's Korean name, from the one table every page uses."""
+    return MESSAGES[f"kind.{code}"]["ko"]
+
+
+def status(code: str) -> str:
+    """A ticket status's Korean name, from the one table every page uses."""
+    return MESSAGES[f"status.{code}"]["ko"]
 
 
 def test_csv_lines_stream_a_piece_per_batch():
