@@ -119,14 +119,27 @@ def _day_start(day: date, timezone: str) -> datetime:
     return datetime.combine(day, time.min, tzinfo=ZoneInfo(timezone))
 
 
+# Tickets no center holds: still with the machine (received, transcribing) or waiting for a
+# person to say what the caller wants. Every center's review tab lists them, so none is hidden.
+REVIEW_STATUSES = ("received", "transcribing", "needs_review")
+# Tabs that follow the user, not the center: my tickets wherever they were routed.
+PERSONAL_TABS = ("mine", "follow_up")
+# Resolved tickets with no follow-up date sort after every dated one.
+_NO_DATE = date(9999, 12, 31)
+
+
+def follow_up_key() -> ColumnElement[date]:
+    """The follow-up queue's sort key: the date, undated last."""
+    return func.coalesce(Ticket.follow_up_on, _NO_DATE)
+
+
 def _scope_clause(f: InboxFilter) -> ColumnElement[bool] | None:
     if f.center is None:
         return None
     if f.scope == "center":
-        # Tickets no center holds yet (awaiting a typed summary) are everyone's to review.
         return or_(
             Ticket.center_code == f.center,
-            and_(Ticket.center_code.is_(None), Ticket.status == "needs_review"),
+            and_(Ticket.center_code.is_(None), Ticket.status.in_(REVIEW_STATUSES)),
         )
     return Ticket.center_code == f.center
 
@@ -139,10 +152,30 @@ def _tab_clauses(user: User, today: date) -> dict[str, ColumnElement[bool] | Non
             Ticket.status.in_(("assigned", "in_progress", "needs_review", "resolved")),
         ),
         "in_progress": Ticket.status == "in_progress",
-        "review": Ticket.status == "needs_review",
-        "follow_up": and_(Ticket.status == "resolved", Ticket.follow_up_on <= today),
+        "review": Ticket.status.in_(REVIEW_STATUSES),
+        # Every resolved ticket awaits its follow-up check: due ones first, then upcoming.
+        "follow_up": Ticket.status == "resolved",
         "all": None,
     }
+
+
+def _outside_scope(f: InboxFilter) -> ColumnElement[bool]:
+    """The negation of :func:`_scope_clause` (written out: NULL centers must count)."""
+    elsewhere = or_(Ticket.center_code.is_(None), Ticket.center_code != f.center)
+    if f.scope == "center":
+        return and_(
+            elsewhere,
+            or_(Ticket.center_code.is_not(None), Ticket.status.not_in(REVIEW_STATUSES)),
+        )
+    return elsewhere
+
+
+def _personal_scope(f: InboxFilter, user: User) -> ColumnElement[bool] | None:
+    """For 내 담당 and 사후 점검 예정: the scope's tickets, and mine wherever routed."""
+    scope = _scope_clause(f)
+    if scope is None:
+        return None
+    return or_(scope, Ticket.assignee_id == user.id)
 
 
 def _search_clause(q: str) -> tuple[ColumnElement[bool] | None, bool]:
@@ -185,13 +218,23 @@ def _search_clause(q: str) -> tuple[ColumnElement[bool] | None, bool]:
     return and_(*clauses), join
 
 
-def _filtered(query: AnySelect, f: InboxFilter, timezone: str, *, with_status: bool) -> AnySelect:
-    """``query`` (over tickets) narrowed by scope, filters and search; no tab, paging or order."""
+def _filtered(
+    query: AnySelect,
+    f: InboxFilter,
+    timezone: str,
+    *,
+    with_status: bool,
+    scope: ColumnElement[bool] | None | bool = True,
+) -> AnySelect:
+    """``query`` (over tickets) narrowed by scope, filters and search; no tab, paging or order.
+
+    ``scope``: True for the filter's scope, or a clause to use instead (None: no scope).
+    """
     search, needs_transcript = _search_clause(f.q)
     if needs_transcript:
         query = query.outerjoin(Transcript, Transcript.recording_id == Ticket.recording_id)
     conditions = [
-        _scope_clause(f),
+        _scope_clause(f) if scope is True else scope,
         Ticket.topic_code == f.topic if f.topic else None,
         Ticket.kind == f.kind if f.kind else None,
         Ticket.status == f.status if (f.status and with_status) else None,
@@ -210,17 +253,16 @@ def _filtered(query: AnySelect, f: InboxFilter, timezone: str, *, with_status: b
 def _order(tab: str) -> tuple[Any, ...]:
     # The follow-up queue runs oldest due date first; everything else newest first.
     if tab == "follow_up":
-        return (Ticket.follow_up_on.asc(), Ticket.id.asc())
+        return (follow_up_key().asc(), Ticket.id.asc())
     return (Ticket.created_at.desc(), Ticket.id.desc())
 
 
 def encode_cursor(ticket: Ticket, tab: str) -> str:
     """An opaque keyset cursor after ``ticket`` for this tab's ordering."""
-    key = (
-        ticket.follow_up_on.isoformat()
-        if tab == "follow_up" and ticket.follow_up_on
-        else (ticket.created_at.isoformat())
-    )
+    if tab == "follow_up":
+        key = (ticket.follow_up_on or _NO_DATE).isoformat()
+    else:
+        key = ticket.created_at.isoformat()
     raw = json.dumps([key, ticket.id]).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
@@ -234,7 +276,7 @@ def _after(cursor: str | None, tab: str) -> ColumnElement[bool] | None:
         if tab == "follow_up":
             day = date.fromisoformat(key)
             return or_(
-                Ticket.follow_up_on > day, and_(Ticket.follow_up_on == day, Ticket.id > ticket_id)
+                follow_up_key() > day, and_(follow_up_key() == day, Ticket.id > ticket_id)
             )
         moment = datetime.fromisoformat(key)
     except (ValueError, TypeError, json.JSONDecodeError):
@@ -264,7 +306,8 @@ def inbox_page(
     """The tickets of this filter's page, newest first (follow-ups: soonest due first)."""
     today = local_today(timezone)
     tabs = _tab_clauses(user, today)
-    query = _filtered(select(Ticket), f, timezone, with_status=True)
+    scope = _personal_scope(f, user) if f.tab in PERSONAL_TABS else True
+    query = _filtered(select(Ticket), f, timezone, with_status=True, scope=scope)
     for clause in (tabs[f.tab], _after(f.cursor, f.tab)):
         if clause is not None:
             query = query.where(clause)
@@ -290,40 +333,50 @@ def inbox_page(
 def counts(
     session: Session, f: InboxFilter, user: User, timezone: str, today: date
 ) -> tuple[dict[str, int], dict[str, int]]:
-    """(tickets per tab, tickets per status) under the scope and filters, in one query.
+    """(tickets per tab, tickets per status) under the scope and filters.
 
     Tabs follow the status filter; the per-status counts ignore it (they are its choices).
+    내 담당 and 사후 점검 예정 also count my tickets of other centers (a second query, only
+    when a center scope applies).
     """
     tabs = _tab_clauses(user, today)
     mine, follow_up = tabs["mine"], tabs["follow_up"]
     assert mine is not None and follow_up is not None
     query = _filtered(
-        select(
-            Ticket.status,
-            func.count(),
-            func.count().filter(mine),
-            func.count().filter(follow_up),
-        ).select_from(Ticket),
+        select(Ticket.status, func.count(), func.count().filter(mine)).select_from(Ticket),
         f,
         timezone,
         with_status=False,
     ).group_by(Ticket.status)
     per_status = {status: 0 for status in TICKET_STATUSES}
     tab = dict.fromkeys(TABS, 0)
-    for status, total, mine_n, due_n in session.execute(query):
+    for status, total, mine_n in session.execute(query):
         per_status[status] = int(total)
         if f.status and status != f.status:
             continue
         tab["all"] += int(total)
         tab["mine"] += int(mine_n)
-        tab["follow_up"] += int(due_n)
         for name, only in (
-            ("new", "routed"),
-            ("in_progress", "in_progress"),
-            ("review", "needs_review"),
+            ("new", ("routed",)),
+            ("in_progress", ("in_progress",)),
+            ("review", REVIEW_STATUSES),
+            ("follow_up", ("resolved",)),
         ):
-            if status == only:
-                tab[name] = int(total)
+            if status in only:
+                tab[name] += int(total)
+    personal = _personal_scope(f, user)
+    if personal is not None:
+        # My tickets routed elsewhere: counted once more, beyond the scope's.
+        outside = _filtered(
+            select(func.count().filter(mine), func.count().filter(follow_up)).select_from(Ticket),
+            f,
+            timezone,
+            with_status=True,
+            scope=and_(Ticket.assignee_id == user.id, _outside_scope(f)),
+        )
+        mine_out, follow_out = session.execute(outside).one()
+        tab["mine"] += int(mine_out)
+        tab["follow_up"] += int(follow_out)
     return tab, per_status
 
 

@@ -14,7 +14,9 @@ from sqlalchemy.orm import Session, scoped_session
 
 from callcenter.models import AuditLog, Ticket, User, utcnow
 from callcenter.services.workflow import move
-from routing.router import RoutingDecision, get_router
+from routing.centers import choose_center, fallback_center
+from routing.location import resolve_location
+from routing.router import SOURCE_KO, RoutingDecision, get_router
 
 # Below this, with no lexicon word heard, the text says nothing about a topic ("여보세요"):
 # a person must listen rather than the ticket going to a guessed center.
@@ -148,3 +150,54 @@ def reroute_ticket(
         )
     )
     session.flush()
+
+
+def callback_routing(
+    caller_number: str | None, region: str | None, region_source: str | None
+) -> dict[str, Any]:
+    """Where a callback request goes: the center nearest the caller (any topic).
+
+    A callback has no transcript, and the queue's callers chose 0 (an operator) rather than
+    a topic, so the center is chosen by location alone; the operator who calls back learns
+    the topic. With no location, the center nearest on average to every province takes it.
+    Returns the ticket's ``center_code`` and ``routing`` (same shape as a routed ticket's).
+    """
+    location = resolve_location(caller_number, region, ivr_source=region_source)
+    if location.known:
+        assert location.lat is not None and location.lon is not None
+        choice = choose_center("", location.lat, location.lon)
+    else:
+        choice = fallback_center("")
+    distance = None if choice.distance_km is None else round(choice.distance_km, 1)
+    runner_km = None if choice.runner_up_km is None else round(choice.runner_up_km, 1)
+    rule = "callback_nearest" if location.known else "callback_unknown_location"
+    return {
+        "center_code": choice.center.code,
+        "routing": {
+            "topic": None,
+            "center": choice.center.code,
+            "distance_km": distance,
+            "region": location.region,
+            "institutes": [],
+            "routed_by": "auto",
+            "routed_at": utcnow().isoformat(),
+            "history": [],
+            "explanation": {
+                "location": {**location.as_dict(), "source_ko": SOURCE_KO[location.source]},
+                "center": {
+                    "code": choice.center.code,
+                    "name_ko": choice.center.name_ko,
+                    "distance_km": distance,
+                    "rule": rule,
+                    "runner_up": None
+                    if choice.runner_up is None
+                    else {
+                        "code": choice.runner_up.code,
+                        "name_ko": choice.runner_up.name_ko,
+                        "distance_km": runner_km,
+                    },
+                },
+                "flags": [] if location.known else ["location_unknown"],
+            },
+        },
+    }

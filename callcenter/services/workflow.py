@@ -115,6 +115,11 @@ def may_move(ticket: Ticket, new_status: str, *, cause: str) -> bool:
     return (ticket.status, new_status, cause) in _LEGAL
 
 
+def moved_status(old: str, new: str, *, cause: str) -> str:
+    """The status a ticket in ``old`` has after the move to ``new`` (``old`` if the table lacks it)."""
+    return new if (old, new, cause) in _LEGAL else old
+
+
 def move(ticket: Ticket, new_status: str, *, cause: str) -> bool:
     """Make the move if the table has it for ``cause``; True when the status changed.
 

@@ -65,7 +65,8 @@ def test_tabs_and_their_counts(app):
     assert set(_ids(client.get("/console/?tab=mine"))) == {mine.id, working.id}
     assert _ids(client.get("/console/?tab=in_progress")) == [working.id]
     assert _ids(client.get("/console/?tab=review")) == [review.id]
-    assert _ids(client.get("/console/?tab=follow_up")) == [due.id]
+    # Due follow-ups first, then the upcoming ones (the issue: not only due ones).
+    assert _ids(client.get("/console/?tab=follow_up")) == [due.id, later.id]
     page = client.get("/console/?tab=all").get_data(as_text=True)
     counts = dict(re.findall(r'data-count="(\w+)">(\d+)<', page))
     assert counts == {
@@ -73,7 +74,7 @@ def test_tabs_and_their_counts(app):
         "mine": "2",
         "in_progress": "1",
         "review": "1",
-        "follow_up": "1",
+        "follow_up": "2",
         "all": "6",
     }
     assert "해결됨 <strong>2</strong>" in page
@@ -85,7 +86,7 @@ def test_tabs_and_their_counts(app):
         "mine": "0",
         "in_progress": "0",
         "review": "0",
-        "follow_up": "1",
+        "follow_up": "2",
         "all": "2",
     }
     assert "배정 대기 <strong>1</strong>" in page
