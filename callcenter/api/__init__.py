@@ -22,7 +22,7 @@ from callcenter.db import db
 from callcenter.i18n import both
 from callcenter.models import Ticket, User, utcnow
 from callcenter.serializers import ticket_as_dict
-from callcenter.services.workflow import WorkflowError, allowed_moves, may_act
+from callcenter.services.workflow import WorkflowError, allowed_moves, may_act, version_of
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 protect_blueprint(bp, "operator", "supervisor", "admin")
@@ -34,6 +34,8 @@ CONFLICTS = {
     "work.cannot_assign",
     "work.summary_not_needed",
     "work.follow_up_finished",
+    "work.stale",
+    "work.taken",
 }
 FORBIDDEN = {"work.not_yours", "work.assign_other_center"}
 
@@ -51,6 +53,7 @@ def ticket_json(ticket: Ticket, user: User, *, detail: bool = False) -> dict[str
         caller_masked=not caller.full,
         assignee=ticket.assignee.username if ticket.assignee else None,
         updated_at=_iso(ticket.updated_at),
+        version=version_of(ticket),
         routed_at=_iso(ticket.routed_at),
         first_response_at=_iso(ticket.first_response_at),
         resolved_at=_iso(ticket.resolved_at),

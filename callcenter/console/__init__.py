@@ -8,6 +8,7 @@ from flask import Blueprint
 
 from callcenter.auth import protect_blueprint
 from callcenter.console import messages as _messages  # noqa: F401  (registers the texts)
+from callcenter.console import shift_messages as _shift  # noqa: F401  (registers the texts)
 from callcenter.console.present import caller_for, readable
 from callcenter.display import center_name, is_code, topic_name
 from callcenter.i18n import MESSAGES, t

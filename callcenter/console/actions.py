@@ -16,6 +16,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from callcenter.console.queries import local_today
 from callcenter.i18n import t
 from callcenter.models import TICKET_STATUSES, Center, Ticket, Topic, User
 from callcenter.services import workflow
@@ -67,6 +68,10 @@ def parse_day(value: Any, *, required: bool) -> date | None:
         raise WorkflowError("work.bad_date") from None
 
 
+def _today() -> date:
+    return local_today(current_app.config["TIMEZONE"])
+
+
 def _text(data: Mapping[str, Any], name: str) -> str:
     value = data.get(name)
     return value.strip() if isinstance(value, str) else ""
@@ -81,7 +86,13 @@ def perform(
     user: User,
     ip: str | None,
 ) -> str:
-    """Run one action on ``ticket``; returns the message id to confirm it."""
+    """Run one action on ``ticket``; returns the message id to confirm it.
+
+    A ``version`` in ``data`` (the ticket page's token) must match the ticket's: a ticket
+    changed since the page was shown is refused, except for a note (notes never conflict).
+    """
+    if action != "note":
+        workflow.check_version(ticket, data.get("version"))
     if action == "claim":
         workflow.claim(session, ticket, user=user, ip=ip)
         return "done.claim"
@@ -98,8 +109,19 @@ def perform(
         status = _text(data, "status")
         if status not in TICKET_STATUSES:
             raise WorkflowError("work.bad_status")
-        follow_up = parse_day(data.get("follow_up_on"), required=False)
-        workflow.change_status(session, ticket, status, user=user, follow_up_on=follow_up, ip=ip)
+        follow_up = workflow.checked_follow_up(
+            parse_day(data.get("follow_up_on"), required=False), _today()
+        )
+        workflow.change_status(
+            session,
+            ticket,
+            status,
+            user=user,
+            follow_up_on=follow_up,
+            outcome=_text(data, "outcome") or None,
+            solution=_text(data, "solution"),
+            ip=ip,
+        )
         return "done.status"
     if action == "reroute":
         reroute(session, ticket, data, user=user)
@@ -108,7 +130,9 @@ def perform(
         workflow.add_note(session, ticket, _text(data, "text"), user=user, ip=ip)
         return "done.note"
     if action == "follow_up":
-        day = parse_day(data.get("follow_up_on"), required=False)
+        day = workflow.checked_follow_up(
+            parse_day(data.get("follow_up_on"), required=False), _today()
+        )
         workflow.set_follow_up(session, ticket, day, user=user, ip=ip)
         return "done.follow_up"
     if action == "summary":
@@ -123,8 +147,7 @@ def perform(
 
 def reroute(session: Session, ticket: Ticket, data: Mapping[str, Any], *, user: User) -> None:
     """Change topic and/or center through the routing service (reason required)."""
-    if not workflow.may_act(user, ticket):
-        raise WorkflowError("work.not_yours")
+    workflow.require_actor(user, ticket)
     reason = _text(data, "reason")
     topic = _text(data, "topic") or None
     center = (_text(data, "center") or "").upper() or None

@@ -21,7 +21,10 @@ from callcenter.i18n import t
 from callcenter.models import AuditLog, Institute, Recording, Ticket, User, utcnow
 from callcenter.services.audit import audit
 from callcenter.services.workflow import (
+    OUTCOMES,
     WorkflowError,
+    proposed_follow_up,
+    version_of,
     allowed_moves,
     assignable_users,
     may_act,
@@ -91,7 +94,9 @@ def ticket(number: str) -> ResponseReturnValue:
         topics=reference.topics(),
         centers=reference.centers(),
         today=today.isoformat(),
-        default_follow_up=(today + timedelta(days=7)).isoformat(),
+        default_follow_up=proposed_follow_up(today).isoformat(),
+        outcomes=OUTCOMES,
+        version=version_of(item),
     )
 
 

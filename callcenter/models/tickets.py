@@ -57,6 +57,8 @@ class Ticket(Base):
     # Topic scores and evidence, where the caller's point came from, distances.
     routing: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     summary: Mapped[str | None] = mapped_column(Text)  # typed by an operator for needs_review
+    solution: Mapped[str | None] = mapped_column(Text)  # what was done, written when resolving
+    outcome: Mapped[str | None] = mapped_column(String(20))  # workflow.OUTCOMES code
     queue_position: Mapped[int | None] = mapped_column(Integer)  # for callback requests
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     follow_up_on: Mapped[date | None] = mapped_column(Date)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-05 19:06:31.831344
+Create Date: 2026-12-05 19:36:22.893548
 """
 
 from collections.abc import Sequence
@@ -352,6 +352,8 @@ def upgrade() -> None:
     sa.Column('institutes', sa.JSON(), nullable=False),
     sa.Column('routing', sa.JSON(), nullable=False),
     sa.Column('summary', sa.Text(), nullable=True),
+    sa.Column('solution', sa.Text(), nullable=True),
+    sa.Column('outcome', sa.String(length=20), nullable=True),
     sa.Column('queue_position', sa.Integer(), nullable=True),
     sa.Column('assignee_id', sa.Integer(), nullable=True),
     sa.Column('follow_up_on', sa.Date(), nullable=True),

@@ -51,11 +51,12 @@ def test_actions_through_the_api(app):
     noted = _post(client, token, ticket.number, "notes", text="부품 도면 요청함")
     assert noted.get_json()["ticket"]["notes"][0]["text"] == "부품 도면 요청함"
     resolved = _post(
-        client, token, ticket.number, "status", status="resolved", follow_up_on="2031-02-03"
+        client, token, ticket.number, "status", status="resolved", follow_up_on="2031-02-03",
+        outcome="solved", solution="도금 조건 안내"
     )
     assert resolved.get_json()["ticket"]["follow_up_on"] == "2031-02-03"
-    moved = _post(client, token, ticket.number, "follow-up", follow_up_on="2031-03-01")
-    assert moved.get_json()["ticket"]["follow_up_on"] == "2031-03-01"
+    moved = _post(client, token, ticket.number, "follow-up", follow_up_on="2031-03-05")
+    assert moved.get_json()["ticket"]["follow_up_on"] == "2031-03-05"
     with app.app_context():
         actions = db.session.scalars(select(AuditLog.action).order_by(AuditLog.id)).all()
     assert actions[-5:] == [

@@ -121,14 +121,85 @@ def test_only_legal_moves_are_offered_and_enforced(app):
 def test_resolve_with_follow_up_date_joins_the_follow_up_queue(app):
     ticket = make_ticket(app, status="in_progress")
     client = _client(app, "kim")
-    _post(client, ticket, "status", status="resolved", follow_up_on="2000-01-03")
+    # 2031-01-04 is a Saturday: the check moves to Monday the 6th.
+    _post(
+        client,
+        ticket,
+        "status",
+        status="resolved",
+        follow_up_on="2031-01-04",
+        outcome="referred",
+        solution="KITECH 뿌리기술센터 연결",
+    )
     saved = _ticket(app, ticket.number)
-    assert saved.status == "resolved" and saved.follow_up_on == date(2000, 1, 3)
+    assert saved.status == "resolved" and saved.follow_up_on == date(2031, 1, 6)
+    assert saved.outcome == "referred" and saved.solution == "KITECH 뿌리기술센터 연결"
     assert saved.resolved_at is not None
+    page = _page(client, ticket)
+    assert "기관 연계" in page and "KITECH 뿌리기술센터 연결" in page
     queue = client.get("/console/?tab=follow_up").get_data(as_text=True)
     assert ticket.number in queue
     _post(client, ticket, "follow-up", follow_up_on="not-a-date")
     assert "날짜 형식이 올바르지 않습니다" in _page(client, ticket)
+    _post(client, ticket, "follow-up", follow_up_on="2000-01-03")
+    assert "지난 날짜는 고를 수 없습니다" in _page(client, ticket)
+    assert _ticket(app, ticket.number).follow_up_on == date(2031, 1, 6)
+    # One follow-up date input on the page, whatever the status.
+    assert _page(client, ticket).count('type="date"') == 1
+
+
+def test_resolving_needs_an_outcome_a_solution_and_no_past_date(app):
+    ticket = make_ticket(app, status="in_progress")
+    client = _client(app, "kim")
+    assert _page(client, ticket).count('type="date"') == 1
+    for data, message in (
+        ({"solution": "x"}, "처리 결과를 고르세요"),
+        ({"outcome": "solved"}, "어떻게 해결했는지 적어 주세요"),
+        ({"outcome": "solved", "solution": "x", "follow_up_on": "2000-01-03"}, "지난 날짜"),
+    ):
+        _post(client, ticket, "status", status="resolved", **data)
+        assert message in _page(client, ticket)
+        assert _ticket(app, ticket.number).status == "in_progress"
+
+
+def test_korean_holidays_are_skipped(app):
+    from callcenter.services.workflow import next_working_day, proposed_follow_up
+
+    assert next_working_day(date(2026, 9, 24)) == date(2026, 9, 28)  # 추석 25-27 + weekend
+    assert next_working_day(date(2027, 1, 1)) == date(2027, 1, 4)  # 신정, then the weekend
+    assert proposed_follow_up(date(2026, 12, 18)) == date(2026, 12, 28)  # 25 (성탄절) … 28
+
+
+def test_another_operators_ticket_cannot_be_moved(app):
+    kim = make_user(app, "kim")
+    ticket = make_ticket(app, status="assigned", assignee_id=kim.id)
+    lee = _client(app, "lee")
+    page = _page(lee, ticket)
+    assert 'name="status"' not in page
+    for action, data in (
+        ("status", {"status": "in_progress"}),
+        ("reroute", {"center": "BUSAN", "reason": "x"}),
+        ("follow-up", {"follow_up_on": "2031-01-06"}),
+    ):
+        _post(lee, ticket, action, **data)
+        assert "다른 상담원이 맡은 티켓입니다" in _page(lee, ticket)
+    saved = _ticket(app, ticket.number)
+    assert saved.status == "assigned" and saved.center_code == "INCHEON"
+    # A note is still welcome.
+    _post(lee, ticket, "notes", text="어제 통화한 분입니다")
+    assert "어제 통화한 분입니다" in _page(lee, ticket)
+
+
+def test_a_change_from_a_stale_page_is_refused(app):
+    ticket = make_ticket(app, status="routed")
+    kim = _client(app, "kim")
+    page = _page(kim, ticket)
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    boss = _client(app, "boss", "supervisor")
+    _post(boss, ticket, "status", status="needs_review")
+    _post(kim, ticket, "claim", version=version)
+    assert "다른 사람이 이 티켓을 바꿨습니다" in _page(kim, ticket)
+    assert _ticket(app, ticket.number).assignee_id is None
 
 
 def test_other_centers_operator_reads_but_cannot_act(app):
