@@ -45,3 +45,49 @@ PAGE = {
     ),
 }
 register_messages({key: {"ko": ko, "en": en} for key, (ko, en) in PAGE.items()})
+
+ROUTING_VIEW = {
+    "routing_view.km": ("{km} km", "{km} km"),
+    "routing_view.topic": ("주제", "Topic"),
+    "routing_view.by_operator": ("상담원 지정", "set by an operator"),
+    "routing_view.confidence": ("자동 분류 {pct}%", "classified, {pct}%"),
+    "routing_view.words": ("근거 단어 {words}", "evidence {words}"),
+    "routing_view.no_evidence": (
+        "주제를 알 수 있는 말이 없어 상담원 확인이 필요합니다",
+        "Nothing said points to a topic: an operator must listen",
+    ),
+    "routing_view.location": ("발신 위치", "Caller location"),
+    "routing_view.location_unknown": (
+        "알 수 없음 — 상담원 확인 필요",
+        "Unknown — an operator should ask",
+    ),
+    "routing_view.center": ("배정 센터", "Center"),
+    "routing_view.runner_up": ("차순위 센터", "Runner-up"),
+    "routing_view.routed_by": ("배정", "Routed"),
+    "routing_view.auto": ("자동 배정", "automatically"),
+    "routing_view.rerouted": ("재배정", "Re-routed"),
+    "routing_view.moved": ("{before} → {after}", "{before} → {after}"),
+    "routing_view.raw": ("원본 데이터 (관리자용)", "Raw record (supervisors)"),
+    "routing_view.rule.nearest_eligible": (
+        "주제를 담당하는 센터 중 가장 가까움",
+        "nearest center covering the topic",
+    ),
+    "routing_view.rule.nearest_overall": (
+        "담당 센터가 없어 가장 가까운 센터",
+        "no center covers the topic: nearest center",
+    ),
+    "routing_view.rule.unknown_location": (
+        "위치를 몰라 전국 평균 거리가 가장 짧은 담당 센터",
+        "location unknown: the covering center nearest on average",
+    ),
+    "routing_view.rule.operator": ("상담원이 지정", "chosen by an operator"),
+    "routing_view.rule.callback_nearest": (
+        "전화 요청: 발신자와 가장 가까운 센터",
+        "callback: the center nearest the caller",
+    ),
+    "routing_view.rule.callback_unknown_location": (
+        "전화 요청: 위치를 몰라 전국 평균 거리가 가장 짧은 센터",
+        "callback, location unknown: the center nearest on average",
+    ),
+}
+register_messages({key: {"ko": ko, "en": en} for key, (ko, en) in ROUTING_VIEW.items()})

@@ -14,7 +14,8 @@ from callcenter.auth.views import client_ip
 from callcenter.console import bp
 from callcenter.console.actions import add_action_routes, describe, load_ticket, perform
 from callcenter.console.inbox import acting_user
-from callcenter.console.present import caller_for, explanation_rows, segments_of, topic_scores
+from callcenter.console.present import caller_for, segments_of, topic_scores
+from callcenter.console.routing_view import raw_detail, routing_lines
 from callcenter.console.queries import local_today
 from callcenter.db import db
 from callcenter.i18n import t
@@ -85,7 +86,8 @@ def ticket(number: str) -> ResponseReturnValue:
         segments=segments_of(transcript.segments if transcript else None),
         audio_available=recording_file(item.recording) is not None,
         scores=topic_scores(routing),
-        routing_rows=explanation_rows(routing),
+        routing_lines=routing_lines(routing, item.center_code, item.topic_code),
+        routing_raw=raw_detail(routing) if user.role in ("supervisor", "admin") else "",
         institutes=suggested_institutes(session, item),
         can_act=may_act(user, item),
         moves=[m for m in allowed_moves(user, item) if m != "assigned"],

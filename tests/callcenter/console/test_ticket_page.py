@@ -80,9 +80,33 @@ def test_transcript_segments_with_times_and_routing_explanation(app):
     ticket = make_ticket(app)
     page = _page(_client(app, "kim"), ticket)
     assert re.search(r'data-start="2.4"[^>]*>0:02</button> <span class="segment-text">쇳물', page)
-    assert "주조" in page and "0.82" in page  # topic scores by name
+    assert "주조" in page and "82%" in page  # topic scores by name
     assert "한국생산기술연구원" in page and "한국재료연구원" in page  # suggested institutes
-    assert "센터까지 거리(km)" in page and "12.3" in page
+    assert "12.3 km" in page and "‘주물’" in page
+
+
+def test_routing_explanation_is_short_korean_with_raw_detail_for_supervisors(app):
+    from routing.router import get_router
+
+    decision = get_router().route(
+        "알루미늄 주물에 기공이 생기고 수축공이 많아요", caller_number="+82325551234"
+    )
+    routing = {**decision.as_dict(), "routed_by": "auto", "routed_at": "2026-12-05T01:00:00+00:00"}
+    ticket = make_ticket(app, routing=routing)
+    page = _page(_client(app, "kim"), ticket)
+    block = page[
+        page.index('id="routing-explanation"') : page.index(
+            "</dl>", page.index('id="routing-explanation"')
+        )
+    ]
+    assert "주조" in block and "근거 단어" in block and "인천" in block
+    assert "전화번호 지역번호로 확인" in block and "차순위 센터" in block and " km" in block
+    assert "2026-12-05 10:00" in block  # local time, not UTC
+    for english in ("topic_scores", "runner_up", "area_code", "nearest_eligible"):
+        assert english not in block
+    assert "원본 데이터" not in page and "rule_ko" not in page
+    boss_page = _page(_client(app, "boss", "supervisor"), ticket)
+    assert "<details" in boss_page and "원본 데이터" in boss_page
 
 
 def test_notes_and_transcripts_are_escaped(app):
