@@ -20,6 +20,7 @@ from callcenter.console.queries import local_today
 from callcenter.i18n import t
 from callcenter.models import TICKET_STATUSES, Center, Ticket, Topic, User
 from callcenter.services import workflow
+from callcenter.services.routing import region_choices, reroute_ticket
 from callcenter.services.workflow import WorkflowError
 
 # (endpoint, URL path under /tickets/<number>/, action): the same in the console and the API.
@@ -124,8 +125,8 @@ def perform(
         )
         return "done.status"
     if action == "reroute":
-        reroute(session, ticket, data, user=user)
-        return "done.reroute"
+        released = reroute(session, ticket, data, user=user)
+        return "done.reroute_released" if released else "done.reroute"
     if action == "note":
         workflow.add_note(session, ticket, _text(data, "text"), user=user, ip=ip)
         return "done.note"
@@ -145,33 +146,44 @@ def perform(
     raise WorkflowError("work.unknown_action")
 
 
-def reroute(session: Session, ticket: Ticket, data: Mapping[str, Any], *, user: User) -> None:
-    """Change topic and/or center through the routing service (reason required)."""
+def reroute(session: Session, ticket: Ticket, data: Mapping[str, Any], *, user: User) -> str | None:
+    """Change topic, caller region and/or center through the routing service (reason
+    required); returns the name of an assignee released by a change of center."""
     workflow.require_actor(user, ticket)
     reason = _text(data, "reason")
     topic = _text(data, "topic") or None
     center = (_text(data, "center") or "").upper() or None
+    region = _text(data, "region") or None
     if not reason:
         raise WorkflowError("work.reason_required")
     if len(reason) > REASON_MAX:
         raise WorkflowError("work.too_long", limit=REASON_MAX)
-    if topic is None and center is None:
+    if topic is None and center is None and region is None:
         raise WorkflowError("work.reroute_nothing")
+    if region is not None and region not in region_choices():
+        raise WorkflowError("work.unknown_region")
     if topic is not None and session.get(Topic, topic) is None:
         raise WorkflowError("work.unknown_topic")
     if center is not None and session.get(Center, center) is None:
         raise WorkflowError("work.unknown_center")
-    from callcenter.services.routing import reroute_ticket
-
+    old_center = ticket.center_code
     try:
         reroute_ticket(
-            session, ticket, user=user, reason=reason, topic_code=topic, center_code=center
+            session,
+            ticket,
+            user=user,
+            reason=reason,
+            topic_code=topic,
+            center_code=center,
+            region=region,
         )
     except ValueError as exc:
         current_app.logger.info("re-route of %s refused: %s", ticket.number, exc)
         raise WorkflowError("work.reroute_refused", detail=str(exc)) from None
     workflow.mark_routed_by_hand(session, ticket, user=user)
+    released = workflow.release_after_reroute(session, ticket, old_center, user=user)
     session.flush()
+    return released
 
 
 def add_action_routes(bp: Blueprint, handler: Callable[[str, str], ResponseReturnValue]) -> None:

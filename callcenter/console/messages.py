@@ -247,7 +247,10 @@ TEXTS = {
         "Already routed: use re-routing to change it.",
     ),
     "work.reason_required": ("변경 사유를 입력하세요.", "A reason is required."),
-    "work.reroute_nothing": ("바꿀 주제나 센터를 고르세요.", "Choose a topic or a center."),
+    "work.reroute_nothing": (
+        "바꿀 주제, 지역이나 센터를 고르세요.",
+        "Choose a topic, a region or a center.",
+    ),
     "work.unknown_topic": ("알 수 없는 주제입니다.", "Unknown topic."),
     "work.unknown_center": ("알 수 없는 센터입니다.", "Unknown center."),
     "work.reroute_refused": ("재배정할 수 없습니다: {detail}", "Cannot re-route: {detail}"),

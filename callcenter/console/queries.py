@@ -275,9 +275,7 @@ def _after(cursor: str | None, tab: str) -> ColumnElement[bool] | None:
         ticket_id = int(ticket_id)
         if tab == "follow_up":
             day = date.fromisoformat(key)
-            return or_(
-                follow_up_key() > day, and_(follow_up_key() == day, Ticket.id > ticket_id)
-            )
+            return or_(follow_up_key() > day, and_(follow_up_key() == day, Ticket.id > ticket_id))
         moment = datetime.fromisoformat(key)
     except (ValueError, TypeError, json.JSONDecodeError):
         return None

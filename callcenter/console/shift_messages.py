@@ -91,3 +91,24 @@ ROUTING_VIEW = {
     ),
 }
 register_messages({key: {"ko": ko, "en": en} for key, (ko, en) in ROUTING_VIEW.items()})
+
+REROUTE = {
+    "done.reroute_released": (
+        "재배정했습니다. 센터가 바뀌어 담당자 배정을 풀었습니다: "
+        "새 센터의 새 티켓(배정 대기)이 됩니다.",
+        "Re-routed. The center changed, so the assignee was released: "
+        "it is a new ticket at the new center.",
+    ),
+    "work.unknown_region": ("알 수 없는 지역입니다.", "Unknown region."),
+    "ticket.reroute_region": ("발신 지역 바로잡기", "Correct the caller's region"),
+    "ticket.keep_region": ("그대로 두기", "Keep"),
+    "ticket.reroute_region_hint": (
+        "발신자가 말한 지역을 고르면 전화번호 지역번호보다 우선합니다.",
+        "The region the caller names outranks the number's area code.",
+    ),
+    "ticket.reroute_release_hint": (
+        "센터가 바뀌면 담당자 배정이 풀리고 새 센터의 ‘새 티켓’으로 갑니다.",
+        "If the center changes, the assignee is released and it becomes a new ticket there.",
+    ),
+}
+register_messages({key: {"ko": ko, "en": en} for key, (ko, en) in REROUTE.items()})

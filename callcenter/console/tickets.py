@@ -15,20 +15,21 @@ from callcenter.console import bp
 from callcenter.console.actions import add_action_routes, describe, load_ticket, perform
 from callcenter.console.inbox import acting_user
 from callcenter.console.present import caller_for, segments_of, topic_scores
-from callcenter.console.routing_view import raw_detail, routing_lines
 from callcenter.console.queries import local_today
+from callcenter.console.routing_view import raw_detail, routing_lines
 from callcenter.db import db
 from callcenter.i18n import t
 from callcenter.models import AuditLog, Institute, Recording, Ticket, User, utcnow
 from callcenter.services.audit import audit
+from callcenter.services.routing import region_choices
 from callcenter.services.workflow import (
     OUTCOMES,
     WorkflowError,
-    proposed_follow_up,
-    version_of,
     allowed_moves,
     assignable_users,
     may_act,
+    proposed_follow_up,
+    version_of,
 )
 from routing import reference
 
@@ -95,6 +96,7 @@ def ticket(number: str) -> ResponseReturnValue:
         history=ticket_history(session, item),
         topics=reference.topics(),
         centers=reference.centers(),
+        regions=region_choices(),
         today=today.isoformat(),
         default_follow_up=proposed_follow_up(today).isoformat(),
         outcomes=OUTCOMES,

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, scoped_session
 
 from callcenter.models import AuditLog, Ticket, User, utcnow
 from callcenter.services.workflow import move
+from routing import reference
 from routing.centers import choose_center, fallback_center
 from routing.location import resolve_location
 from routing.router import SOURCE_KO, RoutingDecision, get_router
@@ -44,10 +45,17 @@ def ticket_text(ticket: Ticket) -> str:
     return ""
 
 
+def region_choices() -> list[str]:
+    """The regions an operator may set as the caller's location (routing's area list)."""
+    return list(dict.fromkeys(a.region_ko for a in reference.area_codes()))
+
+
 def _decide(ticket: Ticket, **overrides: Any) -> RoutingDecision:
+    # A region an operator set (the caller said where they are) outranks the number's area code.
+    by_operator = ticket.region_source == "operator" and bool(ticket.region)
     return get_router().route(
         ticket_text(ticket),
-        caller_number=ticket.caller_number or None,
+        caller_number=None if by_operator else (ticket.caller_number or None),
         ivr_region=ticket.region,
         region_source=ticket.region_source,
         menu_choice=ticket.menu_choice,
@@ -102,30 +110,41 @@ def reroute_ticket(
     reason: str,
     topic_code: str | None = None,
     center_code: str | None = None,
+    region: str | None = None,
 ) -> None:
-    """An operator's re-route: new topic (center recomputed) and/or a chosen center, audited."""
+    """An operator's re-route: new topic, corrected caller region (center recomputed) and/or
+    a chosen center, audited."""
     if not reason or not reason.strip():
         raise ValueError("재배정 사유를 입력해 주세요.")
-    if not topic_code and not center_code:
-        raise ValueError("새 주제나 센터 중 하나는 지정해 주세요.")
+    if not topic_code and not center_code and not region:
+        raise ValueError("새 주제, 지역, 센터 중 하나는 지정해 주세요.")
+    if region:
+        if region not in region_choices():
+            raise ValueError(f"알 수 없는 지역입니다: {region}")
+        before_region = (ticket.region, ticket.region_source)
+        ticket.region, ticket.region_source = region, "operator"
+    else:
+        before_region = None
     try:
         decision = _decide(
             ticket, topic=topic_code or ticket.topic_code or None, center_code=center_code or None
         )
     except (KeyError, ValueError) as exc:
         raise ValueError(f"주제 또는 센터 코드가 올바르지 않습니다: {exc}") from None
-    before = {
+    before: dict[str, Any] = {
         "topic": ticket.topic_code,
         "center": ticket.center_code,
         "institutes": list(ticket.institutes or []),
     }
+    if before_region is not None:
+        before["region"] = before_region[0]
     who = user.username if user is not None else None
     entry = {
         "at": utcnow().isoformat(),
         "by": who,
         "reason": reason.strip(),
         "before": before,
-        "after": {"topic": decision.topic, "center": decision.center},
+        "after": {"topic": decision.topic, "center": decision.center, "region": ticket.region},
     }
     history = [*(ticket.routing or {}).get("history", []), entry]
     _apply(ticket, decision, by=who or "operator", history=history)

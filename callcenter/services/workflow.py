@@ -63,6 +63,8 @@ TABLE: tuple[Transition, ...] = (
     *_moves(PERSON, "status", TRANSITIONS),
     # Moves that follow from a person's other actions.
     *_moves(PERSON, "claim", {"routed": ("assigned",)}),
+    # Re-routed to another center: the work starts again there (see release_after_reroute).
+    *_moves(PERSON, "reroute", {"assigned": ("routed",), "in_progress": ("routed",)}),
     # Talking with the caller is working the ticket.
     *_moves(PERSON, "callback", {"routed": ("in_progress",), "assigned": ("in_progress",)}),
     # Transcription starts, or finds nothing a machine can read (an operator listens); only
@@ -164,7 +166,7 @@ def may_move(ticket: Ticket, new_status: str, *, cause: str) -> bool:
 
 
 def moved_status(old: str, new: str, *, cause: str) -> str:
-    """The status a ticket in ``old`` has after the move to ``new`` (``old`` if the table lacks it)."""
+    """The status after the move from ``old`` to ``new`` (``old`` if the table lacks it)."""
     return new if (old, new, cause) in _LEGAL else old
 
 
@@ -425,6 +427,42 @@ def mark_routed_by_hand(session: Session, ticket: Ticket, *, user: User) -> None
         session, "ticket.status", ticket, user, **{"from": old, "to": "routed", "via": "reroute"}
     )
     session.flush()
+
+
+def release_after_reroute(
+    session: Session, ticket: Ticket, old_center: str | None, *, user: User
+) -> str | None:
+    """A ticket moved to another center leaves its assignee: it is a new ticket there.
+
+    An assigned or in-progress ticket goes back to 배정 대기 without an assignee, and a note
+    says so; returns the released assignee's display name (None when nothing changed).
+    """
+    if ticket.center_code == old_center or ticket.assignee_id is None:
+        return None
+    if ticket.status not in ("assigned", "in_progress"):
+        return None
+    assignee = session.get(User, ticket.assignee_id)
+    name = assignee.display_name if assignee is not None else "?"
+    old = ticket.status
+    ticket.assignee_id = None
+    move(ticket, "routed", cause="reroute")
+    session.add(
+        TicketNote(
+            ticket_id=ticket.id,
+            author_id=user.id,
+            text=RELEASE_NOTE.format(name=name),
+            created_at=utcnow(),
+        )
+    )
+    _audit(
+        session, "ticket.status", ticket, user, **{"from": old, "to": "routed", "via": "reroute"}
+    )
+    session.flush()
+    return name
+
+
+# The note left on a re-routed ticket whose assignee was released (Korean: it is read there).
+RELEASE_NOTE = "센터가 바뀌어 {name} 님의 담당을 풀고 새 센터의 새 티켓(배정 대기)으로 돌렸습니다."
 
 
 def assignable_users(session: Session, ticket: Ticket, user: User) -> list[User]:

@@ -51,8 +51,14 @@ def test_actions_through_the_api(app):
     noted = _post(client, token, ticket.number, "notes", text="부품 도면 요청함")
     assert noted.get_json()["ticket"]["notes"][0]["text"] == "부품 도면 요청함"
     resolved = _post(
-        client, token, ticket.number, "status", status="resolved", follow_up_on="2031-02-03",
-        outcome="solved", solution="도금 조건 안내"
+        client,
+        token,
+        ticket.number,
+        "status",
+        status="resolved",
+        follow_up_on="2031-02-03",
+        outcome="solved",
+        solution="도금 조건 안내",
     )
     assert resolved.get_json()["ticket"]["follow_up_on"] == "2031-02-03"
     moved = _post(client, token, ticket.number, "follow-up", follow_up_on="2031-03-05")
