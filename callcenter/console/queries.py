@@ -36,6 +36,9 @@ PAGE_SIZE = 50
 # A change committed a little after a later one was seen must still be reported.
 CHANGES_OVERLAP = timedelta(seconds=60)
 _NUMBER = re.compile(r"^1379-?\d{0,8}-?\d{0,4}$")
+_DATED = re.compile(r"^(20\d{6})-?(\d{4})$")
+# The fewest digits of a whole Korean number (02-123-4567).
+WHOLE_NUMBER_DIGITS = 9
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,9 @@ class InboxFilter:
     q: str = ""
     cursor: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    # Whether the user sees callers' numbers in full; if not, number search takes only a
+    # whole number or its last four digits (no probing digit by digit).
+    full_numbers: bool = True
 
     def has_filters(self) -> bool:
         """Whether anything narrows the list beyond scope and tab."""
@@ -107,6 +113,7 @@ def parse_filter(args: Any, user: User, topics: set[str], centers: set[str]) -> 
         date_to=_date(args.get("to")),
         q=(args.get("q") or "").strip()[:100],
         cursor=args.get("cursor") or None,
+        full_numbers=user.role in ("supervisor", "admin"),
     )
 
 
@@ -178,26 +185,56 @@ def _personal_scope(f: InboxFilter, user: User) -> ColumnElement[bool] | None:
     return or_(scope, Ticket.assignee_id == user.id)
 
 
-def _search_clause(q: str) -> tuple[ColumnElement[bool] | None, bool]:
+def _number_search(compact: str) -> ColumnElement[bool] | None:
+    """A ticket number typed whole, without the 1379- prefix, or its prefix; else None."""
+    if _NUMBER.match(compact) and len(compact) > 4:
+        return Ticket.number.like(f"{compact}%")
+    dated = _DATED.match(compact)
+    if dated:  # 20261205-0012 or 202612050012: the number as printed without 1379-
+        return Ticket.number == f"1379-{dated.group(1)}-{dated.group(2)}"
+    return None
+
+
+def _caller_search(digits: str, full_numbers: bool) -> ColumnElement[bool]:
+    """Caller digits (and, for four digits, a ticket number's last four: what the IVR reads).
+
+    Users who see whole numbers match any part of one; users who see masked numbers only a
+    whole number or the last four digits (which the mask shows anyway).
+    """
+    national = f"+82{digits[1:]}" if digits.startswith("0") else None
+    found: list[ColumnElement[bool]] = []
+    if len(digits) == 4:
+        found += [Ticket.number.like(f"%-{digits}"), Ticket.caller_number.like(f"%{digits}")]
+    elif full_numbers:
+        found.append(Ticket.caller_number.like(f"%{digits}%"))
+        if national:
+            # Typed nationally (010-..., 032-...) but stored as E.164 (+8210..., +8232...).
+            found.append(Ticket.caller_number.like(f"{national}%"))
+    elif len(digits) >= WHOLE_NUMBER_DIGITS:
+        found += [Ticket.caller_number == digits, Ticket.caller_number == f"+{digits}"]
+        if national:
+            found.append(Ticket.caller_number == national)
+    if not found:
+        return Ticket.id.is_(None)  # a partial number: nothing, rather than a hint
+    return or_(*found)
+
+
+def _search_clause(q: str, full_numbers: bool = True) -> tuple[ColumnElement[bool] | None, bool]:
     """The search condition, and whether it needs the transcript joined.
 
-    A ticket number, caller digits, or words that must all occur in the ticket's transcript
+    A ticket number (whole, without 1379-, or its last four digits), caller digits, or words that must all occur in the ticket's transcript
     or its typed summary (ILIKE). Words of two characters or more are read through the
     search index, in subqueries; a one-character word has no index and is matched on the
     joined transcript, row by row.
     """
     if not q:
         return None, False
-    compact = q.replace(" ", "")
-    if _NUMBER.match(compact) and len(compact) > 4:
-        return Ticket.number.like(f"{compact}%"), False
+    number = _number_search(q.replace(" ", ""))
+    if number is not None:
+        return number, False
     digits = re.sub(r"[\s\-()+.]", "", q)
     if digits.isdigit() and len(digits) >= 3:
-        found: ColumnElement[bool] = Ticket.caller_number.like(f"%{digits}%")
-        if digits.startswith("0"):
-            # Typed nationally (010-..., 032-...) but stored as E.164 (+8210..., +8232...).
-            found = or_(found, Ticket.caller_number.like(f"+82{digits[1:]}%"))
-        return found, False
+        return _caller_search(digits, full_numbers), False
     clauses, join = [], False
     for word in q.split()[:5]:
         if not bigrams(word):
@@ -230,7 +267,7 @@ def _filtered(
 
     ``scope``: True for the filter's scope, or a clause to use instead (None: no scope).
     """
-    search, needs_transcript = _search_clause(f.q)
+    search, needs_transcript = _search_clause(f.q, f.full_numbers)
     if needs_transcript:
         query = query.outerjoin(Transcript, Transcript.recording_id == Ticket.recording_id)
     conditions = [

@@ -122,13 +122,53 @@ def test_search_by_number_digits_and_words(app):
     assert search(a.number) == {a.id}
     assert search("8888") == {a.id}
     assert search("010-9999-8888") == {a.id}
-    assert search("032-555") == {b.id}
+    assert search("032-555-1234") == {b.id}
+    assert search("032-555") == set()  # a masked operator: whole numbers or last four only
     assert search("표면") == {b.id}
     assert search("금형 깨져요") == {a.id}
     assert search("용접") == {c.id}  # the typed summary counts like a transcript
     assert search("100%") == {c.id}
     assert search("_") == set()  # LIKE wildcards are matched literally
     assert search("없는말") == set()
+
+
+def test_ticket_numbers_by_last_four_and_without_the_prefix(app):
+    a = make_ticket(app)
+    b = make_ticket(app)
+    client = _client(app, "kim")
+
+    def search(q):
+        return set(_ids(client.get("/console/", query_string={"tab": "all", "q": q})))
+
+    date_part, seq = a.number.split("-")[1:]
+    assert search(seq) == {a.id}  # what the IVR reads to the caller
+    assert search(f"{date_part}-{seq}") == {a.id}
+    assert search(f"{date_part}{seq}") == {a.id}
+    assert search(b.number) == {b.id}
+
+
+def test_a_masked_operator_cannot_recover_a_number_digit_by_digit(app):
+    make_ticket(app, caller="+821098765432", transcript="금형 문의")
+    make_ticket(app, caller="+821012345678", transcript="도금 문의")
+    operator = _client(app, "kim")
+    boss = _client(app, "boss", "supervisor", None)
+
+    def found(client, q):
+        page = client.get("/console/", query_string={"tab": "all", "scope": "all", "q": q})
+        return len(_ids(page))
+
+    secret = "01098765432"
+    # Growing prefixes and sliding windows of the hidden digits all answer the same: nothing.
+    for end in range(3, len(secret)):
+        assert found(operator, secret[:end]) == 0, secret[:end]
+    for start in range(0, len(secret) - 5):
+        assert found(operator, secret[start : start + 5]) == 0
+    # The whole number and the last four (shown by the mask) still find the ticket.
+    assert found(operator, secret) == 1
+    assert found(operator, "010-9876-5432") == 1
+    assert found(operator, "5432") == 1
+    # A supervisor, who sees numbers in full, may search any part.
+    assert found(boss, "0109876") == 1
 
 
 def test_keyset_paging_visits_every_ticket_once(app):
