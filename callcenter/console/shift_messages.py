@@ -112,3 +112,23 @@ REROUTE = {
     ),
 }
 register_messages({key: {"ko": ko, "en": en} for key, (ko, en) in REROUTE.items()})
+
+HISTORY = {
+    "age.now": ("방금", "just now"),
+    "age.minutes": ("{n}분 전", "{n} min ago"),
+    "age.hours": ("{n}시간 전", "{n} h ago"),
+    "age.days": ("{n}일 전", "{n} days ago"),
+    "inbox.others": ("이 번호 다른 티켓 {n}건", "{n} other tickets from this number"),
+    "inbox.snippet_none": ("(내용 없음)", "(nothing yet)"),
+    "caller.heading": ("이 번호의 이력", "This caller's history"),
+    "caller.tickets": ("다른 티켓 {n}건", "{n} other tickets"),
+    "caller.calls": ("다른 통화 {n}건", "{n} other calls"),
+    "caller.none": (
+        "이 번호로 접수된 다른 티켓이나 통화가 없습니다.",
+        "No other tickets or calls.",
+    ),
+    "caller.withheld": ("발신번호가 없어 이력을 찾을 수 없습니다.", "No number: no history."),
+    "caller.more": ("최근 {shown}건만 보입니다.", "Showing the latest {shown}."),
+    "caller.call_outcome_none": ("결과 없음", "no outcome"),
+}
+register_messages({key: {"ko": ko, "en": en} for key, (ko, en) in HISTORY.items()})

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from callcenter.auth.views import client_ip
 from callcenter.console import bp
 from callcenter.console.actions import add_action_routes, describe, load_ticket, perform
+from callcenter.console.caller_history import caller_history, has_number
 from callcenter.console.inbox import acting_user
 from callcenter.console.present import caller_for, segments_of, topic_scores
 from callcenter.console.queries import local_today
@@ -94,6 +95,8 @@ def ticket(number: str) -> ResponseReturnValue:
         moves=[m for m in allowed_moves(user, item) if m != "assigned"],
         assignees=assignable_users(session, item, user) if may_act(user, item) else [],
         history=ticket_history(session, item),
+        history_of_caller=caller_history(session, item),
+        caller_known=has_number(item.caller_number),
         topics=reference.topics(),
         centers=reference.centers(),
         regions=region_choices(),
