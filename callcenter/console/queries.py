@@ -223,9 +223,9 @@ def _search_clause(q: str, full_numbers: bool = True) -> tuple[ColumnElement[boo
     """The search condition, and whether it needs the transcript joined.
 
     A ticket number (whole, without 1379-, or its last four digits), caller digits, or
-    words that must all occur in the ticket's transcript or its typed summary (ILIKE). Words of two characters or more are read through the
-    search index, in subqueries; a one-character word has no index and is matched on the
-    joined transcript, row by row.
+    words that must all occur in the ticket's transcript or its typed summary (ILIKE).
+    Words of two characters or more are read through the search index, in subqueries; a
+    one-character word has no index and is matched on the joined transcript, row by row.
     """
     if not q:
         return None, False
