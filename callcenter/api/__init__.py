@@ -16,6 +16,7 @@ from callcenter.auth import json_error, protect_blueprint
 from callcenter.auth.views import client_ip
 from callcenter.console.actions import add_action_routes, describe, load_ticket, perform
 from callcenter.console.inbox import acting_user, current_filter
+from callcenter.console.live import ticket_state
 from callcenter.console.present import caller_for, segments_of
 from callcenter.console.queries import changed_since, inbox_page
 from callcenter.db import db
@@ -130,6 +131,14 @@ def get_ticket(number: str) -> ResponseReturnValue:
     """One ticket with transcript segments, notes and the moves this user may make."""
     user = acting_user()
     return jsonify(ticket_json(load_ticket(db.session(), number), user, detail=True))
+
+
+@bp.get("/tickets/<number>/state")
+def get_ticket_state(number: str) -> ResponseReturnValue:
+    """What the open ticket page polls: a signature that changes with the ticket, its notes
+    and its transcript (cheap: no transcript text, no notes' text)."""
+    session = db.session()
+    return jsonify(ticket_state(session, load_ticket(session, number)))
 
 
 def _act(number: str, action: str) -> ResponseReturnValue:

@@ -132,3 +132,20 @@ HISTORY = {
     "caller.call_outcome_none": ("결과 없음", "no outcome"),
 }
 register_messages({key: {"ko": ko, "en": en} for key, (ko, en) in HISTORY.items()})
+
+KEYS = {
+    "inbox.no_next": ("새 티켓이 없습니다.", "No new tickets."),
+    "keys.title": ("단축키", "Keyboard shortcuts"),
+    "keys.open_help": ("단축키 보기 (?)", "Shortcuts (?)"),
+    "keys.close": ("닫기", "Close"),
+    "keys.next": ("다음 새 티켓 열기", "Open the next new ticket"),
+    "keys.rows": ("목록에서 위/아래로 이동", "Move up/down the list"),
+    "keys.open": ("고른 티켓 열기", "Open the selected ticket"),
+    "keys.claim": ("내가 맡기", "Claim"),
+    "keys.play": ("녹음 재생/일시정지", "Play/pause the recording"),
+    "keys.note": ("메모 쓰기", "Write a note"),
+    "keys.resolve": ("해결 처리 (처리 결과 고르기)", "Resolve (choose the outcome)"),
+    "keys.inbox": ("받은 티켓 목록으로", "Back to the inbox"),
+    "keys.help": ("이 도움말 열기/닫기", "Open/close this help"),
+}
+register_messages({key: {"ko": ko, "en": en} for key, (ko, en) in KEYS.items()})

@@ -15,6 +15,7 @@ from callcenter.console import bp
 from callcenter.console.actions import add_action_routes, describe, load_ticket, perform
 from callcenter.console.caller_history import caller_history, has_number
 from callcenter.console.inbox import acting_user
+from callcenter.console.live import ticket_state
 from callcenter.console.present import caller_for, segments_of, topic_scores
 from callcenter.console.queries import local_today
 from callcenter.console.routing_view import raw_detail, routing_lines
@@ -104,7 +105,24 @@ def ticket(number: str) -> ResponseReturnValue:
         default_follow_up=proposed_follow_up(today).isoformat(),
         outcomes=OUTCOMES,
         version=version_of(item),
+        state_signature=ticket_state(session, item)["signature"],
+        poll_seconds=current_app.config["CONSOLE_POLL_SECONDS"],
     )
+
+
+@bp.get("/next")
+def next_ticket() -> ResponseReturnValue:
+    """The oldest 새 티켓 of my center (of any center for supervisors), or the inbox."""
+    session = db.session()
+    user = acting_user()
+    query = select(Ticket.number).where(Ticket.status == "routed", Ticket.assignee_id.is_(None))
+    if user.role == "operator" and user.center_code:
+        query = query.where(Ticket.center_code == user.center_code)
+    number = session.scalar(query.order_by(Ticket.created_at.asc(), Ticket.id.asc()).limit(1))
+    if number is None:
+        flash(t("inbox.no_next"), "info")
+        return redirect(url_for("console.inbox"))
+    return redirect(url_for("console.ticket", number=number))
 
 
 def _act(number: str, action: str) -> ResponseReturnValue:

@@ -45,3 +45,20 @@ def test_inbox_rows_show_snippet_age_and_other_tickets(app):
     assert "금형 캐비티가 자꾸 마모돼요" in page
     row = re.search(rf'<tr data-ticket-id="{typed.id}".*?</tr>', page, re.S).group(0)
     assert "도금 두께 문의" in row and "3시간 전" in row and "이 번호 다른 티켓 1건" in row
+
+
+def test_ticket_state_changes_with_a_colleagues_note_and_next_opens_the_oldest_new(app):
+    from tests.helpers import csrf_token
+
+    older = make_ticket(app, created_at=utcnow() - timedelta(hours=2))
+    make_ticket(app)
+    kim = signed_in_client(app, "kim")
+    page = kim.get(f"/console/tickets/{older.number}").get_data(as_text=True)
+    signature = re.search(r'data-signature="([^"]+)"', page).group(1)
+    assert kim.get(f"/api/tickets/{older.number}/state").get_json()["signature"] == signature
+    lee = signed_in_client(app, "lee")
+    token = csrf_token(lee, f"/console/tickets/{older.number}")
+    lee.post(f"/console/tickets/{older.number}/notes", data={"text": "확인", "csrf_token": token})
+    assert kim.get(f"/api/tickets/{older.number}/state").get_json()["signature"] != signature
+    assert kim.get("/console/next").headers["Location"].endswith(older.number)
+    assert 'id="shortcut-help"' in page and "console-keys.js" in page
