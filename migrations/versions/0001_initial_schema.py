@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-05 19:36:22.893548
+Create Date: 2026-12-05 19:47:12.670429
 """
 
 from collections.abc import Sequence
@@ -317,6 +317,7 @@ def upgrade() -> None:
     sa.Column('created_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('last_login_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('session_epoch', sa.Integer(), nullable=False),
+    sa.Column('must_change_password', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['center_code'], ['centers.code'], name=op.f('fk_users_center_code_centers')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
     sa.UniqueConstraint('username', name=op.f('uq_users_username'))
