@@ -22,7 +22,7 @@ register_messages(
         key: {"ko": ko, "en": en}
         for key, (ko, en) in {
             "password.title": ("비밀번호 변경", "Change password"),
-            "password.link": ("비밀번호 변경", "Change password"),
+            "password.link": ("비밀번호", "Password"),
             "password.current": ("현재 비밀번호", "Current password"),
             "password.new": ("새 비밀번호", "New password"),
             "password.confirm": ("새 비밀번호 확인", "Confirm the new password"),

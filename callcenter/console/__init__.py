@@ -47,6 +47,9 @@ def history_text(row: AuditLog) -> str:
             old=t(f"status.{detail.get('from')}") if detail.get("from") else "?",
             new=t(f"status.{detail.get('to')}") if detail.get("to") else "?",
         )
+    if row.action == "ticket.callback":
+        result = "reached" if detail.get("result") == "reached" else "no_answer"
+        return t(f"history.callback_{result}", attempt=str(detail.get("attempt", "")))
     if row.action == "ticket.reroute":
         return t("history.reroute", reason=str(detail.get("reason", "")))
     msg_id = f"history.{row.action.split('.', 1)[-1]}"

@@ -149,3 +149,15 @@ KEYS = {
     "keys.help": ("이 도움말 열기/닫기", "Open/close this help"),
 }
 register_messages({key: {"ko": ko, "en": en} for key, (ko, en) in KEYS.items()})
+
+HISTORY_ROWS = {
+    "history.callback_reached": (
+        "전화 회신 {attempt}번째 시도: 통화 연결됨",
+        "Call-back attempt {attempt}: reached",
+    ),
+    "history.callback_no_answer": (
+        "전화 회신 {attempt}번째 시도: 부재중",
+        "Call-back attempt {attempt}: no answer",
+    ),
+}
+register_messages({key: {"ko": ko, "en": en} for key, (ko, en) in HISTORY_ROWS.items()})

@@ -192,6 +192,8 @@ def callback_routing(
     rule = "callback_nearest" if location.known else "callback_unknown_location"
     return {
         "center_code": choice.center.code,
+        "region": location.region,
+        "region_source": location.source,
         "routing": {
             "topic": None,
             "center": choice.center.code,

@@ -109,6 +109,8 @@ def _new_ticket_values(
             routed_at=utcnow(),
             status=moved_status("received", "routed", cause="routing"),
         )
+        if not values["region"] and routed["region"]:
+            values.update(region=routed["region"], region_source=routed["region_source"])
     return values
 
 
