@@ -66,7 +66,12 @@ TABLE: tuple[Transition, ...] = (
     # Re-routed to another center: the work starts again there (see release_after_reroute).
     *_moves(PERSON, "reroute", {"assigned": ("routed",), "in_progress": ("routed",)}),
     # Talking with the caller is working the ticket.
-    *_moves(PERSON, "callback", {"routed": ("in_progress",), "assigned": ("in_progress",)}),
+    # (From received too: callback requests made before they were routed at creation.)
+    *_moves(
+        PERSON,
+        "callback",
+        {"received": ("in_progress",), "routed": ("in_progress",), "assigned": ("in_progress",)},
+    ),
     # Transcription starts, or finds nothing a machine can read (an operator listens); only
     # while the ticket is still the machine's (routing or a person has not had it).
     *_moves(

@@ -97,3 +97,17 @@ def test_my_tabs_follow_me_to_other_centers(app):
     page = client.get("/console/", query_string={"tab": "mine"}).get_data(as_text=True)
     counts = dict(re.findall(r'data-count="(\w+)">(\d+)<', page))
     assert counts["mine"] == "2" and counts["follow_up"] == "1"
+
+
+def test_an_old_unrouted_callback_request_can_still_be_returned(app):
+    ticket = make_ticket(app, kind="callback", status="received", center=None, topic=None)
+    client = app.test_client()
+    make_user(app, "kim")
+    sign_in(client, "kim")
+    url = f"/console/tickets/{ticket.number}"
+    token = csrf_token(client, url)
+    client.post(f"{url}/callback", data={"result": "reached", "csrf_token": token})
+    with app.app_context():
+        stored = db.session.get(Ticket, ticket.id)
+        assert stored.status == "in_progress" and stored.assignee_id is not None
+    assert ticket.id in _ids(client, tab="mine")
