@@ -10,7 +10,7 @@ import json
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
@@ -261,17 +261,17 @@ def _filtered(
     timezone: str,
     *,
     with_status: bool,
-    scope: ColumnElement[bool] | None | bool = True,
+    scope: ColumnElement[bool] | None | Literal["filter"] = "filter",
 ) -> AnySelect:
     """``query`` (over tickets) narrowed by scope, filters and search; no tab, paging or order.
 
-    ``scope``: True for the filter's scope, or a clause to use instead (None: no scope).
+    ``scope``: "filter" for the filter's scope, or a clause to use instead (None: no scope).
     """
     search, needs_transcript = _search_clause(f.q, f.full_numbers)
     if needs_transcript:
         query = query.outerjoin(Transcript, Transcript.recording_id == Ticket.recording_id)
     conditions = [
-        _scope_clause(f) if scope is True else scope,
+        _scope_clause(f) if isinstance(scope, str) else scope,
         Ticket.topic_code == f.topic if f.topic else None,
         Ticket.kind == f.kind if f.kind else None,
         Ticket.status == f.status if (f.status and with_status) else None,
@@ -341,7 +341,9 @@ def inbox_page(
     """The tickets of this filter's page, newest first (follow-ups: soonest due first)."""
     today = local_today(timezone)
     tabs = _tab_clauses(user, today)
-    scope = _personal_scope(f, user) if f.tab in PERSONAL_TABS else True
+    scope: ColumnElement[bool] | None | Literal["filter"] = (
+        _personal_scope(f, user) if f.tab in PERSONAL_TABS else "filter"
+    )
     query = _filtered(select(Ticket), f, timezone, with_status=True, scope=scope)
     for clause in (tabs[f.tab], _after(f.cursor, f.tab)):
         if clause is not None:
