@@ -37,6 +37,8 @@ class Ticket(Base):
         Index("ix_tickets_created_at", "created_at"),
         Index("ix_tickets_caller_number", "caller_number"),
         Index("ix_tickets_follow_up_on", "follow_up_on"),
+        # 내 담당 and 사후 점검 예정 list a user's tickets of every center.
+        Index("ix_tickets_assignee_status", "assignee_id", "status"),
         # The supervisor call log looks up each call's ticket and filters calls by center/topic.
         Index("ix_tickets_call_id", "call_id"),
     )

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-05 19:47:12.670429
+Create Date: 2026-12-05 20:15:26.983739
 """
 
 from collections.abc import Sequence
@@ -377,6 +377,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('number', name=op.f('uq_tickets_number'))
     )
     with op.batch_alter_table('tickets', schema=None) as batch_op:
+        batch_op.create_index('ix_tickets_assignee_status', ['assignee_id', 'status'], unique=False)
         batch_op.create_index('ix_tickets_call_id', ['call_id'], unique=False)
         batch_op.create_index('ix_tickets_caller_number', ['caller_number'], unique=False)
         batch_op.create_index('ix_tickets_center_status', ['center_code', 'status', 'created_at'], unique=False)
@@ -456,6 +457,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_tickets_center_status')
         batch_op.drop_index('ix_tickets_caller_number')
         batch_op.drop_index('ix_tickets_call_id')
+        batch_op.drop_index('ix_tickets_assignee_status')
 
     op.drop_table('tickets')
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
