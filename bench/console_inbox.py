@@ -1,4 +1,4 @@
-"""Time the operator inbox with 10,000 tickets (prints figures; asserts nothing).
+"""Time the operator inbox and ticket page with 10,000 tickets (prints figures; asserts nothing).
 
     python bench/console_inbox.py                    # a temporary SQLite file, embedded Redis
     DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench_db \\
@@ -233,6 +233,20 @@ def main() -> None:
         rows = body.count("<tr data-ticket-id=") or body.count('"number"')
         p95 = statistics.quantiles(timings, n=20)[-1]
         print(f"{label:<34} {statistics.median(timings):>10.1f} {p95:>8.1f} {rows:>5}")
+    # The ticket page of a few tickets (with the caller's other tickets and calls).
+    with app.app_context():
+        numbers = [
+            n for (n,) in db.session.execute(text("SELECT number FROM tickets ORDER BY id LIMIT 5"))
+        ]
+    timings = []
+    for number in numbers:
+        for _ in range(max(1, args.repeat // 4)):
+            t0 = time.perf_counter()
+            response = clients["op"].get(f"/console/tickets/{number}")
+            timings.append((time.perf_counter() - t0) * 1000)
+            assert response.status_code == 200, (number, response.status_code)
+    p95 = statistics.quantiles(timings, n=20)[-1]
+    print(f"{'ticket page':<34} {statistics.median(timings):>10.1f} {p95:>8.1f} {'':>5}")
     # Deep paging: follow the keyset cursor to the last page of all 10,000 tickets.
     client, path, walked = clients["sv"], "/console/?tab=all", []
     while path:

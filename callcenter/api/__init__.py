@@ -16,13 +16,14 @@ from callcenter.auth import json_error, protect_blueprint
 from callcenter.auth.views import client_ip
 from callcenter.console.actions import add_action_routes, describe, load_ticket, perform
 from callcenter.console.inbox import acting_user, current_filter
+from callcenter.console.live import ticket_state
 from callcenter.console.present import caller_for, segments_of
 from callcenter.console.queries import changed_since, inbox_page
 from callcenter.db import db
 from callcenter.i18n import both
 from callcenter.models import Ticket, User, utcnow
 from callcenter.serializers import ticket_as_dict
-from callcenter.services.workflow import WorkflowError, allowed_moves, may_act
+from callcenter.services.workflow import WorkflowError, allowed_moves, may_act, version_of
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 protect_blueprint(bp, "operator", "supervisor", "admin")
@@ -34,6 +35,8 @@ CONFLICTS = {
     "work.cannot_assign",
     "work.summary_not_needed",
     "work.follow_up_finished",
+    "work.stale",
+    "work.taken",
 }
 FORBIDDEN = {"work.not_yours", "work.assign_other_center"}
 
@@ -51,6 +54,7 @@ def ticket_json(ticket: Ticket, user: User, *, detail: bool = False) -> dict[str
         caller_masked=not caller.full,
         assignee=ticket.assignee.username if ticket.assignee else None,
         updated_at=_iso(ticket.updated_at),
+        version=version_of(ticket),
         routed_at=_iso(ticket.routed_at),
         first_response_at=_iso(ticket.first_response_at),
         resolved_at=_iso(ticket.resolved_at),
@@ -127,6 +131,14 @@ def get_ticket(number: str) -> ResponseReturnValue:
     """One ticket with transcript segments, notes and the moves this user may make."""
     user = acting_user()
     return jsonify(ticket_json(load_ticket(db.session(), number), user, detail=True))
+
+
+@bp.get("/tickets/<number>/state")
+def get_ticket_state(number: str) -> ResponseReturnValue:
+    """What the open ticket page polls: a signature that changes with the ticket, its notes
+    and its transcript (cheap: no transcript text, no notes' text)."""
+    session = db.session()
+    return jsonify(ticket_state(session, load_ticket(session, number)))
 
 
 def _act(number: str, action: str) -> ResponseReturnValue:

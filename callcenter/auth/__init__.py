@@ -26,6 +26,7 @@ from callcenter.auth.access import (
     roles_required,
     unauthorized,
 )
+from callcenter.auth.password import require_own_password
 from callcenter.auth.security import load_user_by_token
 from callcenter.auth.views import bp, home_url
 from callcenter.db import db
@@ -79,6 +80,7 @@ def init_app(app: Flask) -> None:
     app.add_url_rule("/", "index", lambda: redirect(home_url()))
     app.before_request(_expire_session)
     app.before_request(_check_csrf)
+    app.before_request(require_own_password)
     app.context_processor(_layout_context)
     _register_error_handlers(app)
 

@@ -13,7 +13,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from callcenter.auth.security import UserError, create_user, profile_errors, set_password
+from callcenter.auth.security import (
+    UserError,
+    create_user,
+    profile_errors,
+    set_password,
+    verify_password,
+)
 from callcenter.models import User, utcnow
 from callcenter.services.audit import audit
 
@@ -105,6 +111,9 @@ def create_account(
         display_name=display_name,
         language=language,
     )
+    # A password an administrator typed or generated in the web form is theirs, not the
+    # user's: the user picks their own at first sign-in (the command line sets up its own).
+    user.must_change_password = actor is not None
     _audit(
         session,
         "user.create",
@@ -130,11 +139,31 @@ def reset_password(
     ip: str | None,
     generated: bool = False,
 ) -> None:
-    """Set a new password (ends the user's sessions and any lockout); audit ``user.password``."""
+    """Set a new password (ends the user's sessions and any lockout); audit ``user.password``.
+
+    Set by an administrator for someone else, the user must change it at next sign-in.
+    """
     set_password(user, password)
+    user.must_change_password = actor is not None and actor.id != user.id
     _audit(
         session, "user.password", user, actor, ip, password="generated" if generated else "typed"
     )
+    session.flush()
+
+
+def change_own_password(
+    session: Session, user: User, current: str, new: str, confirm: str, *, ip: str | None
+) -> None:
+    """The signed-in user's own change: the current password, then a new one twice."""
+    if not verify_password(user, current):
+        raise UserError("current_password", "user.error.current_password")
+    if new != confirm:
+        raise UserError("confirm", "user.error.password_mismatch")
+    if new == current:
+        raise UserError("password", "user.error.password_same")
+    set_password(user, new)
+    user.must_change_password = False
+    audit(session, "user.password_change", user=user, target_type="user", target_id=user.id, ip=ip)
     session.flush()
 
 

@@ -170,6 +170,11 @@ def create_user(
     return user
 
 
+def verify_password(user: User, password: str) -> bool:
+    """Whether ``password`` is the user's current password."""
+    return check_password_hash(user.password_hash, password)
+
+
 def set_password(user: User, password: str) -> None:
     """Replace a user's password; ends the user's open sessions and any lockout."""
     error = password_error(password)

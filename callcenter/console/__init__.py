@@ -8,6 +8,8 @@ from flask import Blueprint
 
 from callcenter.auth import protect_blueprint
 from callcenter.console import messages as _messages  # noqa: F401  (registers the texts)
+from callcenter.console import shift_messages as _shift  # noqa: F401  (registers the texts)
+from callcenter.console.caller_history import age
 from callcenter.console.present import caller_for, readable
 from callcenter.display import center_name, is_code, topic_name
 from callcenter.i18n import MESSAGES, t
@@ -45,6 +47,9 @@ def history_text(row: AuditLog) -> str:
             old=t(f"status.{detail.get('from')}") if detail.get("from") else "?",
             new=t(f"status.{detail.get('to')}") if detail.get("to") else "?",
         )
+    if row.action == "ticket.callback":
+        result = "reached" if detail.get("result") == "reached" else "no_answer"
+        return t(f"history.callback_{result}", attempt=str(detail.get("attempt", "")))
     if row.action == "ticket.reroute":
         return t("history.reroute", reason=str(detail.get("reason", "")))
     msg_id = f"history.{row.action.split('.', 1)[-1]}"
@@ -56,6 +61,12 @@ def history_text(row: AuditLog) -> str:
         return row.action
 
 
+def call_outcome(code: str | None) -> str:
+    """A call's outcome by name (the call log's labels)."""
+    msg_id = f"sv.outcome.{code}"
+    return t(msg_id) if code and msg_id in MESSAGES else t("caller.call_outcome_none")
+
+
 @bp.app_context_processor
 def _helpers() -> dict[str, Any]:
     return {
@@ -65,6 +76,8 @@ def _helpers() -> dict[str, Any]:
         "routing_label": routing_label,
         "routing_value": routing_value,
         "history_text": history_text,
+        "call_outcome": call_outcome,
+        "age": age,
     }
 
 

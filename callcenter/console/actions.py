@@ -16,9 +16,11 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from callcenter.console.queries import local_today
 from callcenter.i18n import t
 from callcenter.models import TICKET_STATUSES, Center, Ticket, Topic, User
 from callcenter.services import workflow
+from callcenter.services.routing import region_choices, reroute_ticket
 from callcenter.services.workflow import WorkflowError
 
 # (endpoint, URL path under /tickets/<number>/, action): the same in the console and the API.
@@ -67,6 +69,10 @@ def parse_day(value: Any, *, required: bool) -> date | None:
         raise WorkflowError("work.bad_date") from None
 
 
+def _today() -> date:
+    return local_today(current_app.config["TIMEZONE"])
+
+
 def _text(data: Mapping[str, Any], name: str) -> str:
     value = data.get(name)
     return value.strip() if isinstance(value, str) else ""
@@ -81,7 +87,13 @@ def perform(
     user: User,
     ip: str | None,
 ) -> str:
-    """Run one action on ``ticket``; returns the message id to confirm it."""
+    """Run one action on ``ticket``; returns the message id to confirm it.
+
+    A ``version`` in ``data`` (the ticket page's token) must match the ticket's: a ticket
+    changed since the page was shown is refused, except for a note (notes never conflict).
+    """
+    if action != "note":
+        workflow.check_version(ticket, data.get("version"))
     if action == "claim":
         workflow.claim(session, ticket, user=user, ip=ip)
         return "done.claim"
@@ -98,17 +110,30 @@ def perform(
         status = _text(data, "status")
         if status not in TICKET_STATUSES:
             raise WorkflowError("work.bad_status")
-        follow_up = parse_day(data.get("follow_up_on"), required=False)
-        workflow.change_status(session, ticket, status, user=user, follow_up_on=follow_up, ip=ip)
+        follow_up = workflow.checked_follow_up(
+            parse_day(data.get("follow_up_on"), required=False), _today()
+        )
+        workflow.change_status(
+            session,
+            ticket,
+            status,
+            user=user,
+            follow_up_on=follow_up,
+            outcome=_text(data, "outcome") or None,
+            solution=_text(data, "solution"),
+            ip=ip,
+        )
         return "done.status"
     if action == "reroute":
-        reroute(session, ticket, data, user=user)
-        return "done.reroute"
+        released = reroute(session, ticket, data, user=user)
+        return "done.reroute_released" if released else "done.reroute"
     if action == "note":
         workflow.add_note(session, ticket, _text(data, "text"), user=user, ip=ip)
         return "done.note"
     if action == "follow_up":
-        day = parse_day(data.get("follow_up_on"), required=False)
+        day = workflow.checked_follow_up(
+            parse_day(data.get("follow_up_on"), required=False), _today()
+        )
         workflow.set_follow_up(session, ticket, day, user=user, ip=ip)
         return "done.follow_up"
     if action == "summary":
@@ -121,34 +146,44 @@ def perform(
     raise WorkflowError("work.unknown_action")
 
 
-def reroute(session: Session, ticket: Ticket, data: Mapping[str, Any], *, user: User) -> None:
-    """Change topic and/or center through the routing service (reason required)."""
-    if not workflow.may_act(user, ticket):
-        raise WorkflowError("work.not_yours")
+def reroute(session: Session, ticket: Ticket, data: Mapping[str, Any], *, user: User) -> str | None:
+    """Change topic, caller region and/or center through the routing service (reason
+    required); returns the name of an assignee released by a change of center."""
+    workflow.require_actor(user, ticket)
     reason = _text(data, "reason")
     topic = _text(data, "topic") or None
     center = (_text(data, "center") or "").upper() or None
+    region = _text(data, "region") or None
     if not reason:
         raise WorkflowError("work.reason_required")
     if len(reason) > REASON_MAX:
         raise WorkflowError("work.too_long", limit=REASON_MAX)
-    if topic is None and center is None:
+    if topic is None and center is None and region is None:
         raise WorkflowError("work.reroute_nothing")
+    if region is not None and region not in region_choices():
+        raise WorkflowError("work.unknown_region")
     if topic is not None and session.get(Topic, topic) is None:
         raise WorkflowError("work.unknown_topic")
     if center is not None and session.get(Center, center) is None:
         raise WorkflowError("work.unknown_center")
-    from callcenter.services.routing import reroute_ticket
-
+    old_center = ticket.center_code
     try:
         reroute_ticket(
-            session, ticket, user=user, reason=reason, topic_code=topic, center_code=center
+            session,
+            ticket,
+            user=user,
+            reason=reason,
+            topic_code=topic,
+            center_code=center,
+            region=region,
         )
     except ValueError as exc:
         current_app.logger.info("re-route of %s refused: %s", ticket.number, exc)
         raise WorkflowError("work.reroute_refused", detail=str(exc)) from None
     workflow.mark_routed_by_hand(session, ticket, user=user)
+    released = workflow.release_after_reroute(session, ticket, old_center, user=user)
     session.flush()
+    return released
 
 
 def add_action_routes(bp: Blueprint, handler: Callable[[str, str], ResponseReturnValue]) -> None:

@@ -7,7 +7,8 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from callcenter.console import bp
-from callcenter.console.queries import PAGE_SIZE, TABS, inbox_page, parse_filter
+from callcenter.console.caller_history import row_extras
+from callcenter.console.queries import PAGE_SIZE, TABS, inbox_page, local_today, parse_filter
 from callcenter.db import db
 from callcenter.models import TICKET_KINDS, TICKET_STATUSES, User, utcnow
 from routing import reference
@@ -34,8 +35,11 @@ def inbox() -> ResponseReturnValue:
     """The operator's inbox (their center by default); ``fragment=1`` for live refresh."""
     user = acting_user()
     f = current_filter(user)
-    page = inbox_page(db.session(), f, user, current_app.config["TIMEZONE"])
+    session = db.session()
+    page = inbox_page(session, f, user, current_app.config["TIMEZONE"])
     context = {
+        "extras": row_extras(session, page.tickets),
+        "today": local_today(current_app.config["TIMEZONE"]).isoformat(),
         "f": f,
         "page": page,
         "page_size": PAGE_SIZE,

@@ -94,8 +94,8 @@ TEXTS = {
     "inbox.date_to": ("접수일 까지", "Received until"),
     "inbox.search": ("검색", "Search"),
     "inbox.search_hint": (
-        "접수번호, 전화번호 숫자, 또는 녹취·요약 속 단어",
-        "Ticket number, caller digits, or words in the transcript or summary",
+        "접수번호(끝 네 자리, 1379- 없이도 됨), 전화번호, 또는 녹취·요약 속 단어",
+        "Ticket number (or its last four digits), caller number, or words said or typed",
     ),
     "inbox.apply": ("적용", "Apply"),
     "inbox.reset": ("초기화", "Reset"),
@@ -175,7 +175,7 @@ TEXTS = {
     "ticket.callback_note": ("통화 메모 (선택)", "Call note (optional)"),
     "ticket.callback_reached": ("통화 연결됨 — 회신 완료", "Reached — call returned"),
     "ticket.callback_no_answer": ("부재중", "No answer"),
-    "ticket.reroute": ("주제·센터 변경", "Change topic or center"),
+    "ticket.reroute": ("주제·지역·센터 변경", "Change topic, region or center"),
     "ticket.keep_topic": ("현재 주제 유지", "Keep the topic"),
     "ticket.auto_center": ("주제에 맞는 가까운 센터 (자동)", "Nearest center for the topic (auto)"),
     "ticket.auto_center_hint": (
@@ -259,7 +259,10 @@ TEXTS = {
         "Already routed: use re-routing to change it.",
     ),
     "work.reason_required": ("변경 사유를 입력하세요.", "A reason is required."),
-    "work.reroute_nothing": ("바꿀 주제나 센터를 고르세요.", "Choose a topic or a center."),
+    "work.reroute_nothing": (
+        "바꿀 주제, 지역이나 센터를 고르세요.",
+        "Choose a topic, a region or a center.",
+    ),
     "work.unknown_topic": ("알 수 없는 주제입니다.", "Unknown topic."),
     "work.unknown_center": ("알 수 없는 센터입니다.", "Unknown center."),
     "work.reroute_refused": ("재배정할 수 없습니다: {detail}", "Cannot re-route: {detail}"),

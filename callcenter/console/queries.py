@@ -10,7 +10,7 @@ import json
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
@@ -36,6 +36,9 @@ PAGE_SIZE = 50
 # A change committed a little after a later one was seen must still be reported.
 CHANGES_OVERLAP = timedelta(seconds=60)
 _NUMBER = re.compile(r"^1379-?\d{0,8}-?\d{0,4}$")
+_DATED = re.compile(r"^(20\d{6})-?(\d{4})$")
+# The fewest digits of a whole Korean number (02-123-4567).
+WHOLE_NUMBER_DIGITS = 9
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,9 @@ class InboxFilter:
     q: str = ""
     cursor: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    # Whether the user sees callers' numbers in full; if not, number search takes only a
+    # whole number or its last four digits (no probing digit by digit).
+    full_numbers: bool = True
 
     def has_filters(self) -> bool:
         """Whether anything narrows the list beyond scope and tab."""
@@ -107,6 +113,7 @@ def parse_filter(args: Any, user: User, topics: set[str], centers: set[str]) -> 
         date_to=_date(args.get("to")),
         q=(args.get("q") or "").strip()[:100],
         cursor=args.get("cursor") or None,
+        full_numbers=user.role in ("supervisor", "admin"),
     )
 
 
@@ -119,14 +126,27 @@ def _day_start(day: date, timezone: str) -> datetime:
     return datetime.combine(day, time.min, tzinfo=ZoneInfo(timezone))
 
 
+# Tickets no center holds: still with the machine (received, transcribing) or waiting for a
+# person to say what the caller wants. Every center's review tab lists them, so none is hidden.
+REVIEW_STATUSES = ("received", "transcribing", "needs_review")
+# Tabs that follow the user, not the center: my tickets wherever they were routed.
+PERSONAL_TABS = ("mine", "follow_up")
+# Resolved tickets with no follow-up date sort after every dated one.
+_NO_DATE = date(9999, 12, 31)
+
+
+def follow_up_key() -> ColumnElement[date]:
+    """The follow-up queue's sort key: the date, undated last."""
+    return func.coalesce(Ticket.follow_up_on, _NO_DATE)
+
+
 def _scope_clause(f: InboxFilter) -> ColumnElement[bool] | None:
     if f.center is None:
         return None
     if f.scope == "center":
-        # Tickets no center holds yet (awaiting a typed summary) are everyone's to review.
         return or_(
             Ticket.center_code == f.center,
-            and_(Ticket.center_code.is_(None), Ticket.status == "needs_review"),
+            and_(Ticket.center_code.is_(None), Ticket.status.in_(REVIEW_STATUSES)),
         )
     return Ticket.center_code == f.center
 
@@ -139,32 +159,82 @@ def _tab_clauses(user: User, today: date) -> dict[str, ColumnElement[bool] | Non
             Ticket.status.in_(("assigned", "in_progress", "needs_review", "resolved")),
         ),
         "in_progress": Ticket.status == "in_progress",
-        "review": Ticket.status == "needs_review",
-        "follow_up": and_(Ticket.status == "resolved", Ticket.follow_up_on <= today),
+        "review": Ticket.status.in_(REVIEW_STATUSES),
+        # Every resolved ticket awaits its follow-up check: due ones first, then upcoming.
+        "follow_up": Ticket.status == "resolved",
         "all": None,
     }
 
 
-def _search_clause(q: str) -> tuple[ColumnElement[bool] | None, bool]:
+def _outside_scope(f: InboxFilter) -> ColumnElement[bool]:
+    """The negation of :func:`_scope_clause` (written out: NULL centers must count)."""
+    elsewhere = or_(Ticket.center_code.is_(None), Ticket.center_code != f.center)
+    if f.scope == "center":
+        return and_(
+            elsewhere,
+            or_(Ticket.center_code.is_not(None), Ticket.status.not_in(REVIEW_STATUSES)),
+        )
+    return elsewhere
+
+
+def _personal_scope(f: InboxFilter, user: User) -> ColumnElement[bool] | None:
+    """For 내 담당 and 사후 점검 예정: the scope's tickets, and mine wherever routed."""
+    scope = _scope_clause(f)
+    if scope is None:
+        return None
+    return or_(scope, Ticket.assignee_id == user.id)
+
+
+def _number_search(compact: str) -> ColumnElement[bool] | None:
+    """A ticket number typed whole, without the 1379- prefix, or its prefix; else None."""
+    if _NUMBER.match(compact) and len(compact) > 4:
+        return Ticket.number.like(f"{compact}%")
+    dated = _DATED.match(compact)
+    if dated:  # 20261205-0012 or 202612050012: the number as printed without 1379-
+        return Ticket.number == f"1379-{dated.group(1)}-{dated.group(2)}"
+    return None
+
+
+def _caller_search(digits: str, full_numbers: bool) -> ColumnElement[bool]:
+    """Caller digits (and, for four digits, a ticket number's last four: what the IVR reads).
+
+    Users who see whole numbers match any part of one; users who see masked numbers only a
+    whole number or the last four digits (which the mask shows anyway).
+    """
+    national = f"+82{digits[1:]}" if digits.startswith("0") else None
+    found: list[ColumnElement[bool]] = []
+    if len(digits) == 4:
+        found += [Ticket.number.like(f"%-{digits}"), Ticket.caller_number.like(f"%{digits}")]
+    elif full_numbers:
+        found.append(Ticket.caller_number.like(f"%{digits}%"))
+        if national:
+            # Typed nationally (010-..., 032-...) but stored as E.164 (+8210..., +8232...).
+            found.append(Ticket.caller_number.like(f"{national}%"))
+    elif len(digits) >= WHOLE_NUMBER_DIGITS:
+        found += [Ticket.caller_number == digits, Ticket.caller_number == f"+{digits}"]
+        if national:
+            found.append(Ticket.caller_number == national)
+    if not found:
+        return Ticket.id.is_(None)  # a partial number: nothing, rather than a hint
+    return or_(*found)
+
+
+def _search_clause(q: str, full_numbers: bool = True) -> tuple[ColumnElement[bool] | None, bool]:
     """The search condition, and whether it needs the transcript joined.
 
-    A ticket number, caller digits, or words that must all occur in the ticket's transcript
-    or its typed summary (ILIKE). Words of two characters or more are read through the
-    search index, in subqueries; a one-character word has no index and is matched on the
-    joined transcript, row by row.
+    A ticket number (whole, without 1379-, or its last four digits), caller digits, or
+    words that must all occur in the ticket's transcript or its typed summary (ILIKE).
+    Words of two characters or more are read through the search index, in subqueries; a
+    one-character word has no index and is matched on the joined transcript, row by row.
     """
     if not q:
         return None, False
-    compact = q.replace(" ", "")
-    if _NUMBER.match(compact) and len(compact) > 4:
-        return Ticket.number.like(f"{compact}%"), False
+    number = _number_search(q.replace(" ", ""))
+    if number is not None:
+        return number, False
     digits = re.sub(r"[\s\-()+.]", "", q)
     if digits.isdigit() and len(digits) >= 3:
-        found: ColumnElement[bool] = Ticket.caller_number.like(f"%{digits}%")
-        if digits.startswith("0"):
-            # Typed nationally (010-..., 032-...) but stored as E.164 (+8210..., +8232...).
-            found = or_(found, Ticket.caller_number.like(f"+82{digits[1:]}%"))
-        return found, False
+        return _caller_search(digits, full_numbers), False
     clauses, join = [], False
     for word in q.split()[:5]:
         if not bigrams(word):
@@ -185,13 +255,23 @@ def _search_clause(q: str) -> tuple[ColumnElement[bool] | None, bool]:
     return and_(*clauses), join
 
 
-def _filtered(query: AnySelect, f: InboxFilter, timezone: str, *, with_status: bool) -> AnySelect:
-    """``query`` (over tickets) narrowed by scope, filters and search; no tab, paging or order."""
-    search, needs_transcript = _search_clause(f.q)
+def _filtered(
+    query: AnySelect,
+    f: InboxFilter,
+    timezone: str,
+    *,
+    with_status: bool,
+    scope: ColumnElement[bool] | None | Literal["filter"] = "filter",
+) -> AnySelect:
+    """``query`` (over tickets) narrowed by scope, filters and search; no tab, paging or order.
+
+    ``scope``: "filter" for the filter's scope, or a clause to use instead (None: no scope).
+    """
+    search, needs_transcript = _search_clause(f.q, f.full_numbers)
     if needs_transcript:
         query = query.outerjoin(Transcript, Transcript.recording_id == Ticket.recording_id)
     conditions = [
-        _scope_clause(f),
+        _scope_clause(f) if isinstance(scope, str) else scope,
         Ticket.topic_code == f.topic if f.topic else None,
         Ticket.kind == f.kind if f.kind else None,
         Ticket.status == f.status if (f.status and with_status) else None,
@@ -210,17 +290,16 @@ def _filtered(query: AnySelect, f: InboxFilter, timezone: str, *, with_status: b
 def _order(tab: str) -> tuple[Any, ...]:
     # The follow-up queue runs oldest due date first; everything else newest first.
     if tab == "follow_up":
-        return (Ticket.follow_up_on.asc(), Ticket.id.asc())
+        return (follow_up_key().asc(), Ticket.id.asc())
     return (Ticket.created_at.desc(), Ticket.id.desc())
 
 
 def encode_cursor(ticket: Ticket, tab: str) -> str:
     """An opaque keyset cursor after ``ticket`` for this tab's ordering."""
-    key = (
-        ticket.follow_up_on.isoformat()
-        if tab == "follow_up" and ticket.follow_up_on
-        else (ticket.created_at.isoformat())
-    )
+    if tab == "follow_up":
+        key = (ticket.follow_up_on or _NO_DATE).isoformat()
+    else:
+        key = ticket.created_at.isoformat()
     raw = json.dumps([key, ticket.id]).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
@@ -233,9 +312,7 @@ def _after(cursor: str | None, tab: str) -> ColumnElement[bool] | None:
         ticket_id = int(ticket_id)
         if tab == "follow_up":
             day = date.fromisoformat(key)
-            return or_(
-                Ticket.follow_up_on > day, and_(Ticket.follow_up_on == day, Ticket.id > ticket_id)
-            )
+            return or_(follow_up_key() > day, and_(follow_up_key() == day, Ticket.id > ticket_id))
         moment = datetime.fromisoformat(key)
     except (ValueError, TypeError, json.JSONDecodeError):
         return None
@@ -264,7 +341,10 @@ def inbox_page(
     """The tickets of this filter's page, newest first (follow-ups: soonest due first)."""
     today = local_today(timezone)
     tabs = _tab_clauses(user, today)
-    query = _filtered(select(Ticket), f, timezone, with_status=True)
+    scope: ColumnElement[bool] | None | Literal["filter"] = (
+        _personal_scope(f, user) if f.tab in PERSONAL_TABS else "filter"
+    )
+    query = _filtered(select(Ticket), f, timezone, with_status=True, scope=scope)
     for clause in (tabs[f.tab], _after(f.cursor, f.tab)):
         if clause is not None:
             query = query.where(clause)
@@ -290,40 +370,50 @@ def inbox_page(
 def counts(
     session: Session, f: InboxFilter, user: User, timezone: str, today: date
 ) -> tuple[dict[str, int], dict[str, int]]:
-    """(tickets per tab, tickets per status) under the scope and filters, in one query.
+    """(tickets per tab, tickets per status) under the scope and filters.
 
     Tabs follow the status filter; the per-status counts ignore it (they are its choices).
+    내 담당 and 사후 점검 예정 also count my tickets of other centers (a second query, only
+    when a center scope applies).
     """
     tabs = _tab_clauses(user, today)
     mine, follow_up = tabs["mine"], tabs["follow_up"]
     assert mine is not None and follow_up is not None
     query = _filtered(
-        select(
-            Ticket.status,
-            func.count(),
-            func.count().filter(mine),
-            func.count().filter(follow_up),
-        ).select_from(Ticket),
+        select(Ticket.status, func.count(), func.count().filter(mine)).select_from(Ticket),
         f,
         timezone,
         with_status=False,
     ).group_by(Ticket.status)
     per_status = {status: 0 for status in TICKET_STATUSES}
     tab = dict.fromkeys(TABS, 0)
-    for status, total, mine_n, due_n in session.execute(query):
+    for status, total, mine_n in session.execute(query):
         per_status[status] = int(total)
         if f.status and status != f.status:
             continue
         tab["all"] += int(total)
         tab["mine"] += int(mine_n)
-        tab["follow_up"] += int(due_n)
         for name, only in (
-            ("new", "routed"),
-            ("in_progress", "in_progress"),
-            ("review", "needs_review"),
+            ("new", ("routed",)),
+            ("in_progress", ("in_progress",)),
+            ("review", REVIEW_STATUSES),
+            ("follow_up", ("resolved",)),
         ):
-            if status == only:
-                tab[name] = int(total)
+            if status in only:
+                tab[name] += int(total)
+    personal = _personal_scope(f, user)
+    if personal is not None:
+        # My tickets routed elsewhere: counted once more, beyond the scope's.
+        outside = _filtered(
+            select(func.count().filter(mine), func.count().filter(follow_up)).select_from(Ticket),
+            f,
+            timezone,
+            with_status=True,
+            scope=and_(Ticket.assignee_id == user.id, _outside_scope(f)),
+        )
+        mine_out, follow_out = session.execute(outside).one()
+        tab["mine"] += int(mine_out)
+        tab["follow_up"] += int(follow_out)
     return tab, per_status
 
 

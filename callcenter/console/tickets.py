@@ -14,18 +14,25 @@ from sqlalchemy.orm import Session
 from callcenter.auth.views import client_ip
 from callcenter.console import bp
 from callcenter.console.actions import add_action_routes, describe, load_ticket, perform
+from callcenter.console.caller_history import caller_history, has_number
 from callcenter.console.inbox import acting_user
-from callcenter.console.present import caller_for, explanation_rows, segments_of, topic_scores
+from callcenter.console.live import ticket_state
+from callcenter.console.present import caller_for, segments_of, topic_scores
 from callcenter.console.queries import local_today
+from callcenter.console.routing_view import raw_detail, routing_lines
 from callcenter.db import db
 from callcenter.i18n import t
 from callcenter.models import AuditLog, Institute, Recording, Ticket, User, utcnow
 from callcenter.services.audit import audit
+from callcenter.services.routing import region_choices
 from callcenter.services.workflow import (
+    OUTCOMES,
     WorkflowError,
     allowed_moves,
     assignable_users,
     may_act,
+    proposed_follow_up,
+    version_of,
 )
 from callcenter.storage import MissingObject, StoreError, recording_store
 from routing import reference
@@ -87,17 +94,40 @@ def ticket(number: str) -> ResponseReturnValue:
         segments=segments_of(transcript.segments if transcript else None),
         audio_available=recording_size(item.recording) is not None,
         scores=topic_scores(routing),
-        routing_rows=explanation_rows(routing),
+        routing_lines=routing_lines(routing, item.center_code, item.topic_code),
+        routing_raw=raw_detail(routing) if user.role in ("supervisor", "admin") else "",
         institutes=suggested_institutes(session, item),
         can_act=may_act(user, item),
         moves=[m for m in allowed_moves(user, item) if m != "assigned"],
         assignees=assignable_users(session, item, user) if may_act(user, item) else [],
         history=ticket_history(session, item),
+        history_of_caller=caller_history(session, item),
+        caller_known=has_number(item.caller_number),
         topics=reference.topics(),
         centers=reference.centers(),
+        regions=region_choices(),
         today=today.isoformat(),
-        default_follow_up=(today + timedelta(days=7)).isoformat(),
+        default_follow_up=proposed_follow_up(today).isoformat(),
+        outcomes=OUTCOMES,
+        version=version_of(item),
+        state_signature=ticket_state(session, item)["signature"],
+        poll_seconds=current_app.config["CONSOLE_POLL_SECONDS"],
     )
+
+
+@bp.get("/next")
+def next_ticket() -> ResponseReturnValue:
+    """The oldest 새 티켓 of my center (of any center for supervisors), or the inbox."""
+    session = db.session()
+    user = acting_user()
+    query = select(Ticket.number).where(Ticket.status == "routed", Ticket.assignee_id.is_(None))
+    if user.role == "operator" and user.center_code:
+        query = query.where(Ticket.center_code == user.center_code)
+    number = session.scalar(query.order_by(Ticket.created_at.asc(), Ticket.id.asc()).limit(1))
+    if number is None:
+        flash(t("inbox.no_next"), "info")
+        return redirect(url_for("console.inbox"))
+    return redirect(url_for("console.ticket", number=number))
 
 
 def _act(number: str, action: str) -> ResponseReturnValue:

@@ -37,6 +37,8 @@ class Ticket(Base):
         Index("ix_tickets_created_at", "created_at"),
         Index("ix_tickets_caller_number", "caller_number"),
         Index("ix_tickets_follow_up_on", "follow_up_on"),
+        # 내 담당 and 사후 점검 예정 list a user's tickets of every center.
+        Index("ix_tickets_assignee_status", "assignee_id", "status"),
         # The supervisor call log looks up each call's ticket and filters calls by center/topic.
         Index("ix_tickets_call_id", "call_id"),
     )
@@ -57,6 +59,8 @@ class Ticket(Base):
     # Topic scores and evidence, where the caller's point came from, distances.
     routing: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     summary: Mapped[str | None] = mapped_column(Text)  # typed by an operator for needs_review
+    solution: Mapped[str | None] = mapped_column(Text)  # what was done, written when resolving
+    outcome: Mapped[str | None] = mapped_column(String(20))  # workflow.OUTCOMES code
     queue_position: Mapped[int | None] = mapped_column(Integer)  # for callback requests
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     follow_up_on: Mapped[date | None] = mapped_column(Date)

@@ -34,6 +34,8 @@ class User(Base):
     # Bumped when an account is deactivated or reactivated: part of the session fingerprint,
     # so reactivation does not bring back the sessions that deactivation ended.
     session_epoch: Mapped[int] = mapped_column(Integer, default=0)
+    # Set when an administrator chose the password: the user must pick their own first.
+    must_change_password: Mapped[bool] = mapped_column(default=False)
 
     # Flask-Login's user interface (no schema change).
     is_anonymous = False

@@ -14,7 +14,10 @@ from sqlalchemy.orm import Session, scoped_session
 
 from callcenter.models import AuditLog, Ticket, User, utcnow
 from callcenter.services.workflow import move
-from routing.router import RoutingDecision, get_router
+from routing import reference
+from routing.centers import choose_center, fallback_center
+from routing.location import resolve_location
+from routing.router import SOURCE_KO, RoutingDecision, get_router
 
 # Below this, with no lexicon word heard, the text says nothing about a topic ("여보세요"):
 # a person must listen rather than the ticket going to a guessed center.
@@ -42,10 +45,17 @@ def ticket_text(ticket: Ticket) -> str:
     return ""
 
 
+def region_choices() -> list[str]:
+    """The regions an operator may set as the caller's location (routing's area list)."""
+    return list(dict.fromkeys(a.region_ko for a in reference.area_codes()))
+
+
 def _decide(ticket: Ticket, **overrides: Any) -> RoutingDecision:
+    # A region an operator set (the caller said where they are) outranks the number's area code.
+    by_operator = ticket.region_source == "operator" and bool(ticket.region)
     return get_router().route(
         ticket_text(ticket),
-        caller_number=ticket.caller_number or None,
+        caller_number=None if by_operator else (ticket.caller_number or None),
         ivr_region=ticket.region,
         region_source=ticket.region_source,
         menu_choice=ticket.menu_choice,
@@ -104,30 +114,41 @@ def reroute_ticket(
     reason: str,
     topic_code: str | None = None,
     center_code: str | None = None,
+    region: str | None = None,
 ) -> None:
-    """An operator's re-route: new topic (center recomputed) and/or a chosen center, audited."""
+    """An operator's re-route: new topic, corrected caller region (center recomputed) and/or
+    a chosen center, audited."""
     if not reason or not reason.strip():
         raise ValueError("재배정 사유를 입력해 주세요.")
-    if not topic_code and not center_code:
-        raise ValueError("새 주제나 센터 중 하나는 지정해 주세요.")
+    if not topic_code and not center_code and not region:
+        raise ValueError("새 주제, 지역, 센터 중 하나는 지정해 주세요.")
+    if region:
+        if region not in region_choices():
+            raise ValueError(f"알 수 없는 지역입니다: {region}")
+        before_region = (ticket.region, ticket.region_source)
+        ticket.region, ticket.region_source = region, "operator"
+    else:
+        before_region = None
     try:
         decision = _decide(
             ticket, topic=topic_code or ticket.topic_code or None, center_code=center_code or None
         )
     except (KeyError, ValueError) as exc:
         raise ValueError(f"주제 또는 센터 코드가 올바르지 않습니다: {exc}") from None
-    before = {
+    before: dict[str, Any] = {
         "topic": ticket.topic_code,
         "center": ticket.center_code,
         "institutes": list(ticket.institutes or []),
     }
+    if before_region is not None:
+        before["region"] = before_region[0]
     who = user.username if user is not None else None
     entry = {
         "at": utcnow().isoformat(),
         "by": who,
         "reason": reason.strip(),
         "before": before,
-        "after": {"topic": decision.topic, "center": decision.center},
+        "after": {"topic": decision.topic, "center": decision.center, "region": ticket.region},
     }
     history = [*(ticket.routing or {}).get("history", []), entry]
     _apply(ticket, decision, by=who or "operator", history=history)
@@ -152,3 +173,56 @@ def reroute_ticket(
         )
     )
     session.flush()
+
+
+def callback_routing(
+    caller_number: str | None, region: str | None, region_source: str | None
+) -> dict[str, Any]:
+    """Where a callback request goes: the center nearest the caller (any topic).
+
+    A callback has no transcript, and the queue's callers chose 0 (an operator) rather than
+    a topic, so the center is chosen by location alone; the operator who calls back learns
+    the topic. With no location, the center nearest on average to every province takes it.
+    Returns the ticket's ``center_code`` and ``routing`` (same shape as a routed ticket's).
+    """
+    location = resolve_location(caller_number, region, ivr_source=region_source)
+    if location.known:
+        assert location.lat is not None and location.lon is not None
+        choice = choose_center("", location.lat, location.lon)
+    else:
+        choice = fallback_center("")
+    distance = None if choice.distance_km is None else round(choice.distance_km, 1)
+    runner_km = None if choice.runner_up_km is None else round(choice.runner_up_km, 1)
+    rule = "callback_nearest" if location.known else "callback_unknown_location"
+    return {
+        "center_code": choice.center.code,
+        "region": location.region,
+        "region_source": location.source,
+        "routing": {
+            "topic": None,
+            "center": choice.center.code,
+            "distance_km": distance,
+            "region": location.region,
+            "institutes": [],
+            "routed_by": "auto",
+            "routed_at": utcnow().isoformat(),
+            "history": [],
+            "explanation": {
+                "location": {**location.as_dict(), "source_ko": SOURCE_KO[location.source]},
+                "center": {
+                    "code": choice.center.code,
+                    "name_ko": choice.center.name_ko,
+                    "distance_km": distance,
+                    "rule": rule,
+                    "runner_up": None
+                    if choice.runner_up is None
+                    else {
+                        "code": choice.runner_up.code,
+                        "name_ko": choice.runner_up.name_ko,
+                        "distance_km": runner_km,
+                    },
+                },
+                "flags": [] if location.known else ["location_unknown"],
+            },
+        },
+    }

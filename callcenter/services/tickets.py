@@ -18,6 +18,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from callcenter.models import Call, Ticket, TicketCounter, utcnow
+from callcenter.services.routing import callback_routing
+from callcenter.services.workflow import moved_status
 
 TICKETS: Table = Ticket.__table__  # type: ignore[assignment]
 COUNTERS: Table = TicketCounter.__table__  # type: ignore[assignment]
@@ -85,7 +87,7 @@ def next_ticket_number(session: Session, day: date) -> str:
 def _new_ticket_values(
     call: CallFacts, number: str, kind: str, recording_id: int | None, queue_position: int | None
 ) -> dict[str, Any]:
-    return {
+    values: dict[str, Any] = {
         "number": number,
         "call_id": call.id,
         "recording_id": recording_id,
@@ -97,6 +99,19 @@ def _new_ticket_values(
         "menu_choice": call.menu_choice,
         "queue_position": queue_position,
     }
+    if kind == "callback":
+        # A callback request is work from the start: routed to the center nearest the caller
+        # (there is no transcript to route by), so it sits in that center's new-ticket tab.
+        routed = callback_routing(call.from_number, call.region, call.region_source)
+        values.update(
+            center_code=routed["center_code"],
+            routing=routed["routing"],
+            routed_at=utcnow(),
+            status=moved_status("received", "routed", cause="routing"),
+        )
+        if not values["region"] and routed["region"]:
+            values.update(region=routed["region"], region_source=routed["region_source"])
+    return values
 
 
 def create_ticket_for_call(

@@ -9,7 +9,7 @@ Services flush, callers commit.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from callcenter.models import Ticket, TicketNote, User, utcnow
 from callcenter.services.audit import audit
+from ivr_flows.hours import holiday_name
 
 PERSON = "person"
 SYSTEM = "system"
@@ -63,8 +64,15 @@ TABLE: tuple[Transition, ...] = (
     *_moves(PERSON, "status", TRANSITIONS),
     # Moves that follow from a person's other actions.
     *_moves(PERSON, "claim", {"routed": ("assigned",)}),
+    # Re-routed to another center: the work starts again there (see release_after_reroute).
+    *_moves(PERSON, "reroute", {"assigned": ("routed",), "in_progress": ("routed",)}),
     # Talking with the caller is working the ticket.
-    *_moves(PERSON, "callback", {"routed": ("in_progress",), "assigned": ("in_progress",)}),
+    # (From received too: callback requests made before they were routed at creation.)
+    *_moves(
+        PERSON,
+        "callback",
+        {"received": ("in_progress",), "routed": ("in_progress",), "assigned": ("in_progress",)},
+    ),
     # Transcription starts, or finds nothing a machine can read (an operator listens); only
     # while the ticket is still the machine's (routing or a person has not had it).
     *_moves(
@@ -83,6 +91,17 @@ _LEGAL = {(t.old, t.new, t.cause) for t in TABLE}
 OPEN_STATUSES = ("received", "transcribing", "needs_review", "routed", "assigned", "in_progress")
 NOTE_MAX = 4000
 SUMMARY_MAX = 4000
+SOLUTION_MAX = 4000
+# The closing outcome codes, the one table of them: code -> (Korean, English) label.
+OUTCOMES: dict[str, tuple[str, str]] = {
+    "solved": ("해결", "Solved"),
+    "referred": ("기관 연계", "Referred to an institute"),
+    "callback_needed": ("회신 필요", "Needs a call back"),
+    "follow_up_needed": ("사후 점검 필요", "Needs a follow-up check"),
+    "other": ("기타", "Other"),
+}
+# Days after resolving that the follow-up check is proposed for (then the next working day).
+FOLLOW_UP_DAYS = 7
 
 
 class WorkflowError(ValueError):
@@ -95,15 +114,51 @@ class WorkflowError(ValueError):
 
 
 def may_act(user: User, ticket: Ticket) -> bool:
-    """Supervisors and admins act on any ticket; operators on their center's, their own,
-    and on tickets no center holds yet (a needs_review ticket before routing)."""
+    """Supervisors and admins act on any ticket. Operators act on their own tickets, and on
+    unclaimed ones of their center or of no center yet (a needs_review ticket before
+    routing); another operator's claimed ticket is theirs alone (a note is still allowed)."""
     if user.role in ("supervisor", "admin"):
         return True
-    return (
-        ticket.assignee_id == user.id
-        or ticket.center_code is None
-        or (user.center_code is not None and ticket.center_code == user.center_code)
+    if ticket.assignee_id is not None:
+        return ticket.assignee_id == user.id
+    return ticket.center_code is None or (
+        user.center_code is not None and ticket.center_code == user.center_code
     )
+
+
+def version_of(ticket: Ticket) -> str:
+    """The ticket's version token for forms: changes whenever the ticket row changes."""
+    moment = ticket.updated_at or ticket.created_at
+    return moment.strftime("%Y%m%d%H%M%S%f") if moment else ""
+
+
+def check_version(ticket: Ticket, version: object) -> None:
+    """Refuse a change made from a page showing an older state of the ticket."""
+    if version in (None, ""):
+        return  # API clients that do not send one act on the current state
+    if str(version) != version_of(ticket):
+        raise WorkflowError("work.stale")
+
+
+def next_working_day(day: date) -> date:
+    """``day`` itself, or the first day after it that is no weekend and no Korean holiday."""
+    while day.weekday() >= 5 or holiday_name(day):
+        day += timedelta(days=1)
+    return day
+
+
+def proposed_follow_up(today: date) -> date:
+    """The follow-up date offered when resolving: a week on, moved to a working day."""
+    return next_working_day(today + timedelta(days=FOLLOW_UP_DAYS))
+
+
+def checked_follow_up(day: date | None, today: date) -> date | None:
+    """A follow-up date as stored: never in the past, moved off weekends and holidays."""
+    if day is None:
+        return None
+    if day < today:
+        raise WorkflowError("work.date_past")
+    return next_working_day(day)
 
 
 def may_see_full_number(user: User, ticket: Ticket) -> bool:
@@ -117,6 +172,11 @@ def may_see_full_number(user: User, ticket: Ticket) -> bool:
 def may_move(ticket: Ticket, new_status: str, *, cause: str) -> bool:
     """Whether the table has the move of ``ticket`` to ``new_status`` for ``cause``."""
     return (ticket.status, new_status, cause) in _LEGAL
+
+
+def moved_status(old: str, new: str, *, cause: str) -> str:
+    """The status after the move from ``old`` to ``new`` (``old`` if the table lacks it)."""
+    return new if (old, new, cause) in _LEGAL else old
 
 
 def move(ticket: Ticket, new_status: str, *, cause: str) -> bool:
@@ -138,9 +198,11 @@ def allowed_moves(user: User, ticket: Ticket) -> tuple[str, ...]:
     return TRANSITIONS.get(ticket.status, ())
 
 
-def _require_actor(user: User, ticket: Ticket) -> None:
+def require_actor(user: User, ticket: Ticket) -> None:
+    """Refuse a change by someone who may not act on this ticket now."""
     if not may_act(user, ticket):
-        raise WorkflowError("work.not_yours")
+        # Held by a colleague: a conflict of the moment (409), not a matter of role (403).
+        raise WorkflowError("work.taken" if ticket.assignee_id is not None else "work.not_yours")
 
 
 def _audit(session: Session, action: str, ticket: Ticket, user: User, **detail: Any) -> None:
@@ -160,13 +222,28 @@ def change_status(
     *,
     user: User,
     follow_up_on: date | None = None,
+    outcome: str | None = None,
+    solution: str | None = None,
     ip: str | None = None,
 ) -> None:
-    """Move ``ticket`` to ``new_status`` if the table allows it; stamps times and audits."""
-    _require_actor(user, ticket)
+    """Move ``ticket`` to ``new_status`` if the table allows it; stamps times and audits.
+
+    Resolving needs an outcome code (``OUTCOMES``) and the solution; ``follow_up_on`` must
+    already be checked (:func:`checked_follow_up`).
+    """
+    require_actor(user, ticket)
     old = ticket.status
     if not may_move(ticket, new_status, cause="status"):
         raise WorkflowError("work.illegal_move", old=old, new=new_status)
+    if new_status == "resolved":
+        solution = (solution or "").strip()
+        if outcome not in OUTCOMES:
+            raise WorkflowError("work.outcome_required")
+        if not solution:
+            raise WorkflowError("work.solution_required")
+        if len(solution) > SOLUTION_MAX:
+            raise WorkflowError("work.too_long", limit=SOLUTION_MAX)
+        ticket.outcome, ticket.solution = outcome, solution
     now = utcnow()
     if new_status == "assigned" and ticket.assignee_id is None:
         ticket.assignee_id = user.id
@@ -189,6 +266,8 @@ def change_status(
     detail: dict[str, object] = {"from": old, "to": new_status}
     if follow_up_on is not None:
         detail["follow_up_on"] = follow_up_on.isoformat()
+    if new_status == "resolved":
+        detail["outcome"] = outcome
     _audit(session, "ticket.status", ticket, user, ip=ip, **detail)
     session.flush()
 
@@ -197,12 +276,12 @@ def assign(
     session: Session, ticket: Ticket, assignee: User, *, user: User, ip: str | None = None
 ) -> None:
     """Give the ticket to ``assignee`` (claim when assignee is the user)."""
-    _require_actor(user, ticket)
+    if user.role == "operator" and ticket.assignee_id not in (None, user.id):
+        raise WorkflowError("work.already_assigned")
+    require_actor(user, ticket)
     if not assignee.active:
         raise WorkflowError("work.assignee_inactive")
     if user.role == "operator":
-        if ticket.assignee_id not in (None, user.id):
-            raise WorkflowError("work.already_assigned")
         if assignee.id != user.id and assignee.center_code != user.center_code:
             raise WorkflowError("work.assign_other_center")
     if ticket.status not in ("routed", "assigned", "in_progress", "needs_review"):
@@ -259,7 +338,7 @@ def record_callback(
     ip: str | None = None,
 ) -> None:
     """Log one attempt to call a callback requester back; reaching them returns the call."""
-    _require_actor(user, ticket)
+    require_actor(user, ticket)
     if ticket.kind != "callback":
         raise WorkflowError("work.not_callback")
     if result not in CALLBACK_RESULTS:
@@ -297,7 +376,7 @@ def set_follow_up(
     session: Session, ticket: Ticket, day: date | None, *, user: User, ip: str | None = None
 ) -> None:
     """Set or clear the follow-up check date (사후 점검)."""
-    _require_actor(user, ticket)
+    require_actor(user, ticket)
     if ticket.status in ("follow_up_done", "closed"):
         raise WorkflowError("work.follow_up_finished")
     ticket.follow_up_on = day
@@ -316,7 +395,7 @@ def submit_summary(
     session: Session, ticket: Ticket, text: str, *, user: User, ip: str | None = None
 ) -> None:
     """Record what a needs_review caller wants, then route it as if it were the transcript."""
-    _require_actor(user, ticket)
+    require_actor(user, ticket)
     text = text.strip()
     if not text:
         raise WorkflowError("work.summary_empty")
@@ -357,6 +436,42 @@ def mark_routed_by_hand(session: Session, ticket: Ticket, *, user: User) -> None
         session, "ticket.status", ticket, user, **{"from": old, "to": "routed", "via": "reroute"}
     )
     session.flush()
+
+
+def release_after_reroute(
+    session: Session, ticket: Ticket, old_center: str | None, *, user: User
+) -> str | None:
+    """A ticket moved to another center leaves its assignee: it is a new ticket there.
+
+    An assigned or in-progress ticket goes back to 배정 대기 without an assignee, and a note
+    says so; returns the released assignee's display name (None when nothing changed).
+    """
+    if ticket.center_code == old_center or ticket.assignee_id is None:
+        return None
+    if ticket.status not in ("assigned", "in_progress"):
+        return None
+    assignee = session.get(User, ticket.assignee_id)
+    name = assignee.display_name if assignee is not None else "?"
+    old = ticket.status
+    ticket.assignee_id = None
+    move(ticket, "routed", cause="reroute")
+    session.add(
+        TicketNote(
+            ticket_id=ticket.id,
+            author_id=user.id,
+            text=RELEASE_NOTE.format(name=name),
+            created_at=utcnow(),
+        )
+    )
+    _audit(
+        session, "ticket.status", ticket, user, **{"from": old, "to": "routed", "via": "reroute"}
+    )
+    session.flush()
+    return name
+
+
+# The note left on a re-routed ticket whose assignee was released (Korean: it is read there).
+RELEASE_NOTE = "센터가 바뀌어 {name} 님의 담당을 풀고 새 센터의 새 티켓(배정 대기)으로 돌렸습니다."
 
 
 def assignable_users(session: Session, ticket: Ticket, user: User) -> list[User]:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-05 20:09:08.231827
+Create Date: 2026-12-05 20:23:14.245120
 """
 
 from collections.abc import Sequence
@@ -318,6 +318,7 @@ def upgrade() -> None:
     sa.Column('created_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('last_login_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('session_epoch', sa.Integer(), nullable=False),
+    sa.Column('must_change_password', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['center_code'], ['centers.code'], name=op.f('fk_users_center_code_centers')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
     sa.UniqueConstraint('username', name=op.f('uq_users_username'))
@@ -353,6 +354,8 @@ def upgrade() -> None:
     sa.Column('institutes', sa.JSON(), nullable=False),
     sa.Column('routing', sa.JSON(), nullable=False),
     sa.Column('summary', sa.Text(), nullable=True),
+    sa.Column('solution', sa.Text(), nullable=True),
+    sa.Column('outcome', sa.String(length=20), nullable=True),
     sa.Column('queue_position', sa.Integer(), nullable=True),
     sa.Column('assignee_id', sa.Integer(), nullable=True),
     sa.Column('follow_up_on', sa.Date(), nullable=True),
@@ -375,6 +378,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('number', name=op.f('uq_tickets_number'))
     )
     with op.batch_alter_table('tickets', schema=None) as batch_op:
+        batch_op.create_index('ix_tickets_assignee_status', ['assignee_id', 'status'], unique=False)
         batch_op.create_index('ix_tickets_call_id', ['call_id'], unique=False)
         batch_op.create_index('ix_tickets_caller_number', ['caller_number'], unique=False)
         batch_op.create_index('ix_tickets_center_status', ['center_code', 'status', 'created_at'], unique=False)
@@ -556,6 +560,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_tickets_center_status')
         batch_op.drop_index('ix_tickets_caller_number')
         batch_op.drop_index('ix_tickets_call_id')
+        batch_op.drop_index('ix_tickets_assignee_status')
 
     op.drop_table('tickets')
     with op.batch_alter_table('audit_log', schema=None) as batch_op:

@@ -61,6 +61,13 @@ def admin_creates_a_user(browser, base_url: str) -> None:
 
     newcomer = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     sign_in_page(newcomer, base_url, "minsu.kim", password)
+    # An administrator chose the password: the newcomer picks their own first.
+    assert "/auth/password" in newcomer.url
+    newcomer.fill("#current-password", password)
+    newcomer.fill("#new-password", "민수의-새-비밀번호-1379")
+    newcomer.fill("#confirm-password", "민수의-새-비밀번호-1379")
+    newcomer.click("button:has-text('변경')")
+    newcomer.wait_for_url("**/console/")
     assert "/console/" in newcomer.url
     assert "김민수" in newcomer.text_content(".whoami")
 

@@ -51,11 +51,18 @@ def test_actions_through_the_api(app):
     noted = _post(client, token, ticket.number, "notes", text="부품 도면 요청함")
     assert noted.get_json()["ticket"]["notes"][0]["text"] == "부품 도면 요청함"
     resolved = _post(
-        client, token, ticket.number, "status", status="resolved", follow_up_on="2031-02-03"
+        client,
+        token,
+        ticket.number,
+        "status",
+        status="resolved",
+        follow_up_on="2031-02-03",
+        outcome="solved",
+        solution="도금 조건 안내",
     )
     assert resolved.get_json()["ticket"]["follow_up_on"] == "2031-02-03"
-    moved = _post(client, token, ticket.number, "follow-up", follow_up_on="2031-03-01")
-    assert moved.get_json()["ticket"]["follow_up_on"] == "2031-03-01"
+    moved = _post(client, token, ticket.number, "follow-up", follow_up_on="2031-03-05")
+    assert moved.get_json()["ticket"]["follow_up_on"] == "2031-03-05"
     with app.app_context():
         actions = db.session.scalars(select(AuditLog.action).order_by(AuditLog.id)).all()
     assert actions[-5:] == [
@@ -106,3 +113,23 @@ def test_supervisor_assigns_to_an_operator_of_the_center(app):
     assert response.status_code == 200 and response.get_json()["ticket"]["assignee"] == "kim"
     unknown = _post(client, token, ticket.number, "assign", assignee="nobody")
     assert unknown.status_code == 400 and unknown.get_json()["error"] == "no_such_user"
+
+
+def test_the_api_enforces_ownership_and_the_version_token(app):
+    ticket = make_ticket(app)
+    kim, kim_token = _client(app, "kim")
+    lee, lee_token = _client(app, "lee")
+    version = kim.get(f"/api/tickets/{ticket.number}").get_json()["version"]
+    assert _post(kim, kim_token, ticket.number, "claim", version=version).status_code == 200
+    # lee may not move kim's ticket, whatever the form says.
+    taken = _post(lee, lee_token, ticket.number, "status", status="in_progress")
+    assert taken.status_code == 409 and taken.get_json()["error"] == "taken"
+    assert "다른 상담원이 맡은 티켓" in taken.get_json()["message"]
+    assert _post(lee, lee_token, ticket.number, "notes", text="참고 메모").status_code == 200
+    # kim's old version is stale after the claim changed the ticket.
+    stale = _post(kim, kim_token, ticket.number, "status", status="in_progress", version=version)
+    assert stale.status_code == 409 and stale.get_json()["error"] == "stale"
+    assert stale.get_json()["message"].startswith("다른 사람이 이 티켓을 바꿨습니다")
+    fresh = kim.get(f"/api/tickets/{ticket.number}").get_json()["version"]
+    moved = _post(kim, kim_token, ticket.number, "status", status="in_progress", version=fresh)
+    assert moved.status_code == 200

@@ -101,6 +101,8 @@ def test_operator_works_a_live_ticket_to_resolved(app, live_server):
         page.get_by_text("상태를 변경했습니다.").wait_for()
         page.get_by_label("해결됨").check()
         page.get_by_label("사후 점검일 (해결 시)").fill("2031-05-20")
+        page.get_by_label("처리 결과").select_option("solved")
+        page.get_by_label("해결 내용").fill("주조 결함 원인과 탕구 설계 안내")
         page.get_by_role("button", name="변경", exact=True).click()
         page.get_by_text("상태를 변경했습니다.").wait_for()
         assert page.locator("#ticket-status").inner_text() == "해결됨"

@@ -65,7 +65,8 @@ def test_tabs_and_their_counts(app):
     assert set(_ids(client.get("/console/?tab=mine"))) == {mine.id, working.id}
     assert _ids(client.get("/console/?tab=in_progress")) == [working.id]
     assert _ids(client.get("/console/?tab=review")) == [review.id]
-    assert _ids(client.get("/console/?tab=follow_up")) == [due.id]
+    # Due follow-ups first, then the upcoming ones (the issue: not only due ones).
+    assert _ids(client.get("/console/?tab=follow_up")) == [due.id, later.id]
     page = client.get("/console/?tab=all").get_data(as_text=True)
     counts = dict(re.findall(r'data-count="(\w+)">(\d+)<', page))
     assert counts == {
@@ -73,7 +74,7 @@ def test_tabs_and_their_counts(app):
         "mine": "2",
         "in_progress": "1",
         "review": "1",
-        "follow_up": "1",
+        "follow_up": "2",
         "all": "6",
     }
     assert "해결됨 <strong>2</strong>" in page
@@ -85,7 +86,7 @@ def test_tabs_and_their_counts(app):
         "mine": "0",
         "in_progress": "0",
         "review": "0",
-        "follow_up": "1",
+        "follow_up": "2",
         "all": "2",
     }
     assert "배정 대기 <strong>1</strong>" in page
@@ -121,13 +122,53 @@ def test_search_by_number_digits_and_words(app):
     assert search(a.number) == {a.id}
     assert search("8888") == {a.id}
     assert search("010-9999-8888") == {a.id}
-    assert search("032-555") == {b.id}
+    assert search("032-555-1234") == {b.id}
+    assert search("032-555") == set()  # a masked operator: whole numbers or last four only
     assert search("표면") == {b.id}
     assert search("금형 깨져요") == {a.id}
     assert search("용접") == {c.id}  # the typed summary counts like a transcript
     assert search("100%") == {c.id}
     assert search("_") == set()  # LIKE wildcards are matched literally
     assert search("없는말") == set()
+
+
+def test_ticket_numbers_by_last_four_and_without_the_prefix(app):
+    a = make_ticket(app)
+    b = make_ticket(app)
+    client = _client(app, "kim")
+
+    def search(q):
+        return set(_ids(client.get("/console/", query_string={"tab": "all", "q": q})))
+
+    date_part, seq = a.number.split("-")[1:]
+    assert search(seq) == {a.id}  # what the IVR reads to the caller
+    assert search(f"{date_part}-{seq}") == {a.id}
+    assert search(f"{date_part}{seq}") == {a.id}
+    assert search(b.number) == {b.id}
+
+
+def test_a_masked_operator_cannot_recover_a_number_digit_by_digit(app):
+    make_ticket(app, caller="+821098765432", transcript="금형 문의")
+    make_ticket(app, caller="+821012345678", transcript="도금 문의")
+    operator = _client(app, "kim")
+    boss = _client(app, "boss", "supervisor", None)
+
+    def found(client, q):
+        page = client.get("/console/", query_string={"tab": "all", "scope": "all", "q": q})
+        return len(_ids(page))
+
+    secret = "01098765432"
+    # Growing prefixes and sliding windows of the hidden digits all answer the same: nothing.
+    for end in range(3, len(secret)):
+        assert found(operator, secret[:end]) == 0, secret[:end]
+    for start in range(0, len(secret) - 5):
+        assert found(operator, secret[start : start + 5]) == 0
+    # The whole number and the last four (shown by the mask) still find the ticket.
+    assert found(operator, secret) == 1
+    assert found(operator, "010-9876-5432") == 1
+    assert found(operator, "5432") == 1
+    # A supervisor, who sees numbers in full, may search any part.
+    assert found(boss, "0109876") == 1
 
 
 def test_keyset_paging_visits_every_ticket_once(app):

@@ -120,3 +120,45 @@ def test_summary_without_a_recognisable_topic_stays_for_review(app):
     _post(client, ticket.number, "reroute", topic="ip", reason="특허 문의로 확인")
     stored = _stored(app, ticket.number)
     assert stored.topic_code == "ip" and stored.status == "routed"
+
+
+def test_region_correction_reroutes_and_releases_the_assignee(app):
+    kim = make_user(app, "kim", "operator", "INCHEON")
+    ticket = make_ticket(
+        app,
+        topic="casting",
+        center="INCHEON",
+        caller="+82325551234",
+        status="in_progress",
+        assignee_id=kim.id,
+    )
+    client = app.test_client()
+    sign_in(client, "kim")
+    page = client.get(f"/console/tickets/{ticket.number}").get_data(as_text=True)
+    assert 'name="region"' in page and '<option value="경남">' in page
+    assert "담당자 배정이 풀리고" in page
+    _post(client, ticket.number, "reroute", region="경남", reason="창원 공장이라고 하심")
+    stored = _stored(app, ticket.number)
+    assert (stored.region, stored.region_source) == ("경남", "operator")
+    assert stored.center_code != "INCHEON"
+    assert stored.status == "routed" and stored.assignee_id is None
+    page = client.get(f"/console/tickets/{ticket.number}").get_data(as_text=True)
+    assert "담당자 배정을 풀었습니다" in page
+    assert "님의 담당을 풀고" in page  # the note on the ticket
+    assert "경남 · 상담원이 입력" in page  # the explanation says how the region was known
+    # The number's area code no longer wins on a later automatic decision.
+    with app.app_context():
+        from callcenter.services.routing import route_ticket
+
+        item = db.session.get(Ticket, stored.id)
+        item.status = "needs_review"
+        route_ticket(db.session, item)
+        assert item.center_code == stored.center_code
+
+
+def test_unknown_region_is_refused(app):
+    ticket = make_ticket(app)
+    client = _client(app)
+    _post(client, ticket.number, "reroute", region="화성", reason="x")
+    page = client.get(f"/console/tickets/{ticket.number}").get_data(as_text=True)
+    assert "알 수 없는 지역입니다." in page

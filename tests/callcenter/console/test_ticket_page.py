@@ -80,9 +80,33 @@ def test_transcript_segments_with_times_and_routing_explanation(app):
     ticket = make_ticket(app)
     page = _page(_client(app, "kim"), ticket)
     assert re.search(r'data-start="2.4"[^>]*>0:02</button> <span class="segment-text">쇳물', page)
-    assert "주조" in page and "0.82" in page  # topic scores by name
+    assert "주조" in page and "82%" in page  # topic scores by name
     assert "한국생산기술연구원" in page and "한국재료연구원" in page  # suggested institutes
-    assert "센터까지 거리(km)" in page and "12.3" in page
+    assert "12.3 km" in page and "‘주물’" in page
+
+
+def test_routing_explanation_is_short_korean_with_raw_detail_for_supervisors(app):
+    from routing.router import get_router
+
+    decision = get_router().route(
+        "알루미늄 주물에 기공이 생기고 수축공이 많아요", caller_number="+82325551234"
+    )
+    routing = {**decision.as_dict(), "routed_by": "auto", "routed_at": "2026-12-05T01:00:00+00:00"}
+    ticket = make_ticket(app, routing=routing)
+    page = _page(_client(app, "kim"), ticket)
+    block = page[
+        page.index('id="routing-explanation"') : page.index(
+            "</dl>", page.index('id="routing-explanation"')
+        )
+    ]
+    assert "주조" in block and "근거 단어" in block and "인천" in block
+    assert "전화번호 지역번호로 확인" in block and "차순위 센터" in block and " km" in block
+    assert "2026-12-05 10:00" in block  # local time, not UTC
+    for english in ("topic_scores", "runner_up", "area_code", "nearest_eligible"):
+        assert english not in block
+    assert "원본 데이터" not in page and "rule_ko" not in page
+    boss_page = _page(_client(app, "boss", "supervisor"), ticket)
+    assert "<details" in boss_page and "원본 데이터" in boss_page
 
 
 def test_notes_and_transcripts_are_escaped(app):
@@ -121,14 +145,85 @@ def test_only_legal_moves_are_offered_and_enforced(app):
 def test_resolve_with_follow_up_date_joins_the_follow_up_queue(app):
     ticket = make_ticket(app, status="in_progress")
     client = _client(app, "kim")
-    _post(client, ticket, "status", status="resolved", follow_up_on="2000-01-03")
+    # 2031-01-04 is a Saturday: the check moves to Monday the 6th.
+    _post(
+        client,
+        ticket,
+        "status",
+        status="resolved",
+        follow_up_on="2031-01-04",
+        outcome="referred",
+        solution="KITECH 뿌리기술센터 연결",
+    )
     saved = _ticket(app, ticket.number)
-    assert saved.status == "resolved" and saved.follow_up_on == date(2000, 1, 3)
+    assert saved.status == "resolved" and saved.follow_up_on == date(2031, 1, 6)
+    assert saved.outcome == "referred" and saved.solution == "KITECH 뿌리기술센터 연결"
     assert saved.resolved_at is not None
+    page = _page(client, ticket)
+    assert "기관 연계" in page and "KITECH 뿌리기술센터 연결" in page
     queue = client.get("/console/?tab=follow_up").get_data(as_text=True)
     assert ticket.number in queue
     _post(client, ticket, "follow-up", follow_up_on="not-a-date")
     assert "날짜 형식이 올바르지 않습니다" in _page(client, ticket)
+    _post(client, ticket, "follow-up", follow_up_on="2000-01-03")
+    assert "지난 날짜는 고를 수 없습니다" in _page(client, ticket)
+    assert _ticket(app, ticket.number).follow_up_on == date(2031, 1, 6)
+    # One follow-up date input on the page, whatever the status.
+    assert _page(client, ticket).count('name="follow_up_on"') == 1
+
+
+def test_resolving_needs_an_outcome_a_solution_and_no_past_date(app):
+    ticket = make_ticket(app, status="in_progress")
+    client = _client(app, "kim")
+    assert _page(client, ticket).count('name="follow_up_on"') == 1
+    for data, message in (
+        ({"solution": "x"}, "처리 결과를 고르세요"),
+        ({"outcome": "solved"}, "어떻게 해결했는지 적어 주세요"),
+        ({"outcome": "solved", "solution": "x", "follow_up_on": "2000-01-03"}, "지난 날짜"),
+    ):
+        _post(client, ticket, "status", status="resolved", **data)
+        assert message in _page(client, ticket)
+        assert _ticket(app, ticket.number).status == "in_progress"
+
+
+def test_korean_holidays_are_skipped(app):
+    from callcenter.services.workflow import next_working_day, proposed_follow_up
+
+    assert next_working_day(date(2026, 9, 24)) == date(2026, 9, 28)  # 추석 25-27 + weekend
+    assert next_working_day(date(2027, 1, 1)) == date(2027, 1, 4)  # 신정, then the weekend
+    assert proposed_follow_up(date(2026, 12, 18)) == date(2026, 12, 28)  # 25 (성탄절) … 28
+
+
+def test_another_operators_ticket_cannot_be_moved(app):
+    kim = make_user(app, "kim")
+    ticket = make_ticket(app, status="assigned", assignee_id=kim.id)
+    lee = _client(app, "lee")
+    page = _page(lee, ticket)
+    assert 'name="status"' not in page
+    for action, data in (
+        ("status", {"status": "in_progress"}),
+        ("reroute", {"center": "BUSAN", "reason": "x"}),
+        ("follow-up", {"follow_up_on": "2031-01-06"}),
+    ):
+        _post(lee, ticket, action, **data)
+        assert "다른 상담원이 맡은 티켓입니다" in _page(lee, ticket)
+    saved = _ticket(app, ticket.number)
+    assert saved.status == "assigned" and saved.center_code == "INCHEON"
+    # A note is still welcome.
+    _post(lee, ticket, "notes", text="어제 통화한 분입니다")
+    assert "어제 통화한 분입니다" in _page(lee, ticket)
+
+
+def test_a_change_from_a_stale_page_is_refused(app):
+    ticket = make_ticket(app, status="routed")
+    kim = _client(app, "kim")
+    page = _page(kim, ticket)
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    boss = _client(app, "boss", "supervisor")
+    _post(boss, ticket, "status", status="needs_review")
+    _post(kim, ticket, "claim", version=version)
+    assert "다른 사람이 이 티켓을 바꿨습니다" in _page(kim, ticket)
+    assert _ticket(app, ticket.number).assignee_id is None
 
 
 def test_other_centers_operator_reads_but_cannot_act(app):

@@ -38,7 +38,8 @@ def test_only_moves_in_the_table_are_accepted(app):
         for old, new in ALL_MOVES:
             item.status = old
             if new in TRANSITIONS[old]:
-                workflow.change_status(db.session(), item, new, user=user)
+                closing = {"outcome": "solved", "solution": "안내"} if new == "resolved" else {}
+                workflow.change_status(db.session(), item, new, user=user, **closing)
                 assert item.status == new, (old, new)
             else:
                 with pytest.raises(WorkflowError) as err:
@@ -62,7 +63,15 @@ def test_full_path_sets_kpi_timestamps_and_audits_each_step(app):
         first = item.first_response_at
         assert first is not None
         workflow.change_status(s, item, "in_progress", user=kim)
-        workflow.change_status(s, item, "resolved", user=kim, follow_up_on=date(2030, 1, 15))
+        workflow.change_status(
+            s,
+            item,
+            "resolved",
+            user=kim,
+            follow_up_on=date(2030, 1, 15),
+            outcome="solved",
+            solution="열처리 조건 안내",
+        )
         assert item.resolved_at is not None and item.follow_up_on == date(2030, 1, 15)
         workflow.change_status(s, item, "follow_up_done", user=kim)
         assert item.follow_up_done_at is not None
@@ -76,6 +85,7 @@ def test_full_path_sets_kpi_timestamps_and_audits_each_step(app):
             "from": "in_progress",
             "to": "resolved",
             "follow_up_on": "2030-01-15",
+            "outcome": "solved",
         }
 
 

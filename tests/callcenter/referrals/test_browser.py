@@ -87,6 +87,8 @@ def test_ticket_suggestion_referral_follow_up_reply_resolved(
         page.get_by_role("button", name="변경", exact=True).click()
         page.get_by_text("상태를 변경했습니다.").wait_for()
         page.get_by_label("해결됨").check()
+        page.get_by_label("처리 결과").select_option("referred")
+        page.get_by_label("해결 내용").fill("KITECH 염수분무 시험 예약으로 성적서 발급")
         page.get_by_role("button", name="변경", exact=True).click()
         page.get_by_text("상태를 변경했습니다.").wait_for()
         assert page.locator("#ticket-status").inner_text() == "해결됨"

@@ -135,4 +135,6 @@ def test_core_and_orm_tickets_share_the_counter_and_one_ticket_per_kind(app):
         assert [int(n[-4:]) for n in numbers] == [1, 2, 3]
         assert len({n[:-4] for n in numbers}) == 1  # the same day's sequence
         stored = session.get(Ticket, first.id)
-        assert (stored.kind, stored.status, stored.call_id) == ("callback", "received", calls[0].id)
+        # A callback request is routed at creation (issue 13: no ticket is invisible).
+        assert (stored.kind, stored.status, stored.call_id) == ("callback", "routed", calls[0].id)
+        assert stored.center_code is not None
