@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
@@ -31,6 +42,8 @@ from routing import reference
 AUDIO_TYPES = {".wav": "audio/wav", ".mp3": "audio/mpeg", ".ogg": "audio/ogg", ".m4a": "audio/mp4"}
 # Browsers may open a recording with two requests at once; count that as one play.
 PLAY_DEDUP_SECONDS = 10
+# A range that does not start at byte 0 is part of a play audited within this time.
+PLAY_COVERS = timedelta(minutes=30)
 
 
 def recording_file(recording: Recording | None) -> Path | None:
@@ -112,21 +125,35 @@ def _act(number: str, action: str) -> ResponseReturnValue:
 add_action_routes(bp, _act)
 
 
-def _starts_playback(range_header: str | None) -> bool:
-    # A play starts at byte 0; later range requests are seeks or buffering of the same play.
-    if not range_header:
-        return True
-    return range_header.replace(" ", "").lower().startswith("bytes=0-")
+def served_from(response: Response) -> int | None:
+    """The first byte a recording response serves (None when it serves no audio).
+
+    Decided from the response, not from the request's Range header, so that no spelling of
+    a range (suffix, zero-padded, several ranges) streams audio unaudited.
+    """
+    if response.status_code == 200:
+        return 0
+    if response.status_code == 206:
+        match = re.match(r"bytes (\d+)-\d+/", response.headers.get("Content-Range", ""))
+        return int(match[1]) if match else 0
+    return None
 
 
-def log_play(session: Session, user: User, item: Ticket, recording: Recording) -> None:
-    """Write one 'recording.play' audit row (not twice within a few seconds)."""
+def log_play(
+    session: Session,
+    user: User,
+    item: Ticket,
+    recording: Recording,
+    *,
+    within: timedelta = timedelta(seconds=PLAY_DEDUP_SECONDS),
+) -> None:
+    """Write one 'recording.play' audit row unless this user has one for it ``within``."""
     recent = session.scalars(
         select(AuditLog.id).where(
             AuditLog.action == "recording.play",
             AuditLog.user_id == user.id,
             AuditLog.target_id == recording.id,
-            AuditLog.created_at > utcnow() - timedelta(seconds=PLAY_DEDUP_SECONDS),
+            AuditLog.created_at > utcnow() - within,
         )
     ).first()
     if recent is None:
@@ -150,8 +177,6 @@ def recording_audio(number: str) -> ResponseReturnValue:
     path = recording_file(item.recording)
     if path is None or item.recording is None:
         abort(404)
-    if _starts_playback(request.headers.get("Range")):
-        log_play(session, acting_user(), item, item.recording)
     response = send_file(
         path,
         mimetype=AUDIO_TYPES.get(path.suffix.lower(), "application/octet-stream"),
@@ -159,5 +184,12 @@ def recording_audio(number: str) -> ResponseReturnValue:
         etag=True,
         max_age=0,
     )
+    start = served_from(response)
+    if start == 0:
+        log_play(session, acting_user(), item, item.recording)  # a play begins
+    elif start is not None:
+        # A seek or buffering of a play: covered by this user's play of the last half hour,
+        # else audited itself (a client that never asks for byte 0 is still a listener).
+        log_play(session, acting_user(), item, item.recording, within=PLAY_COVERS)
     response.headers["Cache-Control"] = "private, no-store"
     return response
