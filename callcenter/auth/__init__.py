@@ -17,6 +17,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
 from callcenter import i18n
+from callcenter.auth import headers
 from callcenter.auth import messages as _messages  # noqa: F401  (registers the texts)
 from callcenter.auth.access import (
     forbidden,
@@ -71,6 +72,7 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     i18n.init_app(app)
+    headers.init_app(app)
 
     # "/" sends people to their work: the inbox (which asks anonymous visitors to sign in).
     app.add_url_rule("/", "index", lambda: redirect(home_url()))

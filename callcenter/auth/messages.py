@@ -57,6 +57,10 @@ register_messages(
             "en": "The security token is missing or expired. Reload the page and try again.",
         },
         "error.bad_request": {"ko": "잘못된 요청입니다.", "en": "Bad request."},
+        "error.too_large": {
+            "ko": "요청이 너무 큽니다. 내용을 줄여 다시 보내 주세요.",
+            "en": "The request is too large. Please send less.",
+        },
         "error.method": {"ko": "허용되지 않는 요청 방식입니다.", "en": "Method not allowed."},
         "error.too_many": {
             "ko": "요청이 너무 많습니다. 잠시 후 다시 시도하세요.",

@@ -22,8 +22,8 @@ from sqlalchemy import func, update
 
 from callcenter.auth.security import check_sign_in, ip_throttled, record_ip_failure
 from callcenter.db import db
-from callcenter.models import User
 from callcenter.i18n import LANGUAGES, t
+from callcenter.models import User
 from callcenter.services.audit import audit
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -45,7 +45,7 @@ def home_url() -> str:
 
 
 def client_ip() -> str:
-    """The client address as the WSGI server saw it (put ProxyFix in front behind a proxy)."""
+    """The client's address: the connection's, or the one TRUSTED_PROXIES vouch for."""
     return request.remote_addr or "unknown"
 
 

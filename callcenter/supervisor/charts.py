@@ -36,7 +36,7 @@ def _frame(
 ) -> Markup:
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{escape(chart_id)}" '
-        f'viewBox="0 0 {width} {height}" width="100%" style="max-width:{width}px" role="img" '
+        f'viewBox="0 0 {width} {height}" width="{width}" role="img" '
         f'aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc" '
         f'preserveAspectRatio="xMidYMid meet">'
         f'<title id="{escape(chart_id)}-title">{escape(title)}</title>'
