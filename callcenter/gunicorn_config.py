@@ -10,6 +10,22 @@ from __future__ import annotations
 import gc
 from typing import Any
 
+# Threads, not one request per process: a client that sends its request slowly (or half a
+# header and then nothing) holds one thread, not the whole worker; the other threads keep
+# answering pages and Twilio's webhooks. In production a reverse proxy (nginx) in front
+# buffers whole requests, so slow clients never reach these threads at all.
+worker_class = "gthread"
+threads = 8
+# A request that takes longer than this is a hung worker: gunicorn restarts it.
+timeout = 30
+graceful_timeout = 30
+# Idle keep-alive connections are closed after this many seconds.
+keepalive = 5
+# Request line and headers: small limits (forms and webhooks only).
+limit_request_line = 8190
+limit_request_fields = 100
+limit_request_field_size = 8190
+
 
 def post_worker_init(worker: Any) -> None:
     """Once a worker has loaded the app: move its objects out of the cyclic GC's reach.

@@ -15,3 +15,10 @@ def test_a_worker_freezes_what_it_loaded_and_keeps_collecting_the_rest():
         assert gc.isenabled()  # new garbage is still collected
     finally:
         gc.unfreeze()
+
+
+def test_workers_are_threaded_with_timeouts():
+    from callcenter import gunicorn_config
+
+    assert gunicorn_config.worker_class == "gthread" and gunicorn_config.threads >= 4
+    assert 0 < gunicorn_config.timeout <= 60 and gunicorn_config.keepalive <= 10
