@@ -277,7 +277,7 @@ def reset_user_password(user_id: int) -> ResponseReturnValue:
     """A new password, typed twice or generated (shown once); ends the user's sessions."""
     target = _load(user_id)
     form = AccountForm()
-    read_password(request.form, form)
+    read_password(request.form, form, (target.username, target.display_name))
     if form.errors:
         return _user_page(target, password=form, status=400)
     actor = _actor()

@@ -100,6 +100,12 @@ register_messages(
             "ko": "비밀번호는 {max}자 이내여야 합니다.",
             "en": "at most {max} characters",
         },
+        "user.error.password_guessable": {
+            "ko": "짐작하기 쉬운 비밀번호입니다. 흔한 비밀번호, 반복되는 글자, 아이디·이름·1379·"
+            "센터 이름으로 만든 비밀번호는 쓸 수 없습니다.",
+            "en": "too easy to guess: not a common password, repeated characters, or the "
+            "username, names, 1379 or center names",
+        },
         "user.error.password_mismatch": {
             "ko": "두 번 입력한 비밀번호가 서로 다릅니다.",
             "en": "the two passwords differ",

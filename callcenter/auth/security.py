@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
@@ -16,6 +17,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from callcenter.auth.passwords import is_guessable
 from callcenter.i18n import LANGUAGES, t
 from callcenter.models import ROLES, Center, User, utcnow
 from callcenter.redis_conn import get_redis
@@ -101,12 +103,14 @@ def profile_errors(
     return errors
 
 
-def password_error(password: str) -> UserError | None:
-    """Why ``password`` cannot be used, if it cannot."""
+def password_error(password: str, context: Iterable[str] = ()) -> UserError | None:
+    """Why ``password`` cannot be used, if it cannot (``context``: the user's names)."""
     if len(password) < MIN_PASSWORD_LENGTH:
         return UserError("password", "user.error.password_short", min=MIN_PASSWORD_LENGTH)
     if len(password) > MAX_PASSWORD_LENGTH:
         return UserError("password", "user.error.password_long", max=MAX_PASSWORD_LENGTH)
+    if is_guessable(password, context):
+        return UserError("password", "user.error.password_guessable")
     return None
 
 
@@ -129,7 +133,7 @@ def new_user_errors(
         display_name=display_name,
         language=language,
     )
-    errors.append(password_error(password))
+    errors.append(password_error(password, (username, display_name)))
     return [e for e in errors if e is not None]
 
 
@@ -174,7 +178,7 @@ def create_user(
 
 def set_password(user: User, password: str) -> None:
     """Replace a user's password; ends the user's open sessions and any lockout."""
-    error = password_error(password)
+    error = password_error(password, (user.username, user.display_name))
     if error is not None:
         raise error
     user.password_hash = hash_password(password)
