@@ -51,6 +51,7 @@ def register_extensions(app: Flask) -> None:
     from callcenter.kpi import rollups
 
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    auth.install_converters(app)
     db.init_app(app)
     search.init_app(app)
     auth.init_app(app)

@@ -59,9 +59,16 @@ class CallFilter:
         return {k: v for k, v in values.items() if v}
 
 
+# Filter dates outside these years are typing mistakes (and overflow date arithmetic).
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2999, 12, 31)
+
+
 def parse_date(value: str | None) -> date | None:
-    """YYYY-MM-DD or None; raises ValueError on anything else."""
-    return date.fromisoformat(value) if value else None
+    """YYYY-MM-DD (years 2000-2999) or None; raises ValueError on anything else."""
+    day = date.fromisoformat(value) if value else None
+    if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(f"date out of range: {value}")
+    return day
 
 
 def parse_filter(args: Mapping[str, str], choices: Mapping[str, tuple[str, ...]]) -> CallFilter:
