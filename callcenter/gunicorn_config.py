@@ -8,6 +8,7 @@ live here; the app's settings come from the environment
 from __future__ import annotations
 
 import gc
+import os
 from typing import Any
 
 # Threads, not one request per process: a client that sends its request slowly (or half a
@@ -25,6 +26,15 @@ keepalive = 5
 limit_request_line = 8190
 limit_request_fields = 100
 limit_request_field_size = 8190
+
+
+def on_starting(server: Any) -> None:
+    """In the master, before any worker: files the app creates are private (umask 077).
+
+    The SQLite database, recordings, the spool and the embedded Redis hold callers' numbers
+    and voices; no other account on the machine reads them.
+    """
+    os.umask(0o077)
 
 
 def post_worker_init(worker: Any) -> None:

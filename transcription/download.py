@@ -9,6 +9,7 @@ to such hosts and never with our credentials, a byte cap and an overall deadline
 from __future__ import annotations
 
 import ipaddress
+import os
 import re
 import time
 from dataclasses import dataclass
@@ -158,7 +159,8 @@ def download(url: str, destination: Path, policy: DownloadPolicy) -> int:
     location = parse_recording_url(url, policy)
     origin = location.origin
     deadline = time.monotonic() + TOTAL_SECONDS
-    destination.parent.mkdir(parents=True, exist_ok=True)
+    # Callers' voices: the folder and the file are the service account's alone.
+    destination.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     partial = destination.with_name(destination.name + ".part")
     with requests.Session() as session:
         session.trust_env = False  # no proxies or .netrc credentials from the environment
@@ -208,7 +210,8 @@ def _save(
 ) -> int:
     size = 0
     try:
-        with open(partial, "wb") as out:
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as out:
             for block in response.iter_content(CHUNK_BYTES):
                 size += len(block)
                 if size > policy.max_bytes:

@@ -169,3 +169,11 @@ def test_redirect_to_an_ambiguous_url_is_refused(recordings: RecordingServer, tm
     with pytest.raises(DownloadRefused):
         download(recordings.url("/RE1.wav"), tmp_path / "x.wav", _policy())
     assert [r["path"] for r in recordings.seen] == ["/RE1.wav"]
+
+
+def test_a_saved_recording_is_private(recordings: RecordingServer, tmp_path: Path):
+    recordings.routes["/RE1.wav"] = Route(body=AUDIO)
+    target = tmp_path / "recordings" / "RE1.wav"
+    download(recordings.url("/RE1.wav"), target, _policy())
+    assert target.stat().st_mode & 0o777 == 0o600
+    assert target.parent.stat().st_mode & 0o777 == 0o700

@@ -200,3 +200,13 @@ def test_ids_in_paths_never_answer_500(app):
     ):
         with client.get(url) as response:
             assert response.status_code < 500, url
+
+
+def test_webhooks_for_another_account_are_refused_when_ours_is_set(app):
+    ours = "AC" + "5" * 32
+    app.config["TWILIO_ACCOUNT_SID"] = ours
+    client = app.test_client()
+    other = _signed_post(app, client, "/voice/incoming", _base_form())
+    assert other.status_code == 403
+    mine = _signed_post(app, client, "/voice/incoming", _base_form(AccountSid=ours))
+    assert mine.status_code == 200
