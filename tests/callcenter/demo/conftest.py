@@ -2,7 +2,6 @@
 
 from tests.callcenter.voice.conftest import (  # noqa: F401  (fixtures used here too)
     _voice_settings,
-    live_server,
     session,
     voice_config,
     voice_time,
