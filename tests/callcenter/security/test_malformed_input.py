@@ -210,3 +210,19 @@ def test_webhooks_for_another_account_are_refused_when_ours_is_set(app):
     assert other.status_code == 403
     mine = _signed_post(app, client, "/voice/incoming", _base_form(AccountSid=ours))
     assert mine.status_code == 200
+
+
+def test_spooled_callbacks_cannot_name_a_file_outside_the_spool(app, tmp_path):
+    from pathlib import Path
+
+    from callcenter.voice.spool import spool_call, spool_recording_callback
+
+    with app.app_context():
+        escape = "CA/../../../../" + "e" * 10
+        assert spool_call({"CallSid": escape, "From": "+821012345678"}) is None
+        bad_recording = {"CallSid": escape, "RecordingSid": GOOD_SID + "\n"}
+        assert spool_recording_callback(bad_recording, "problem") is None
+        good = spool_call({"CallSid": CALL_SID, "From": "+821012345678"})
+        assert good is not None and good.parent == Path(app.config["RECORDINGS_DIR"]) / "spool"
+    recordings = Path(app.config["RECORDINGS_DIR"])
+    assert [p.name for p in recordings.parent.rglob("e" * 10 + "*")] == []
