@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from callcenter.config import ConfigError, load_settings
 from callcenter.db import db
@@ -31,6 +32,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         raise SystemExit(f"설정 오류 (configuration error): {exc}") from None
     register_blueprints(app)
     register_commands(app)
+    if app.config.get("TRUSTED_PROXIES"):
+        # The client address and scheme as the trusted proxies report them (the sign-in
+        # throttle counts per address; behind a proxy without this, everyone is the proxy).
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     return app
 
 
@@ -46,6 +52,7 @@ def register_extensions(app: Flask) -> None:
 
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     display.init_app(app)  # log lines carry masked numbers from the first one
+    auth.install_converters(app)
     db.init_app(app)
     search.init_app(app)
     auth.init_app(app)

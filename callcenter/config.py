@@ -145,20 +145,70 @@ def parse_business_hours(value: str) -> tuple[tuple[int, ...], int, int]:
     return weekdays, open_min, close_min
 
 
+# Words of values pasted from examples; a random secret practically never contains them.
+_WEAK_WORDS = ("secret", "changeme", "change-me", "password", "default", "example", "insecure")
+MIN_SECRET_LENGTH = 32
+
+
+def check_strong_secret(name: str, value: str) -> str:
+    """``value`` if it is long and varied enough to sign sessions; ConfigError otherwise."""
+    lowered = value.lower()
+    if (
+        len(value) < MIN_SECRET_LENGTH
+        or len(set(value)) < 10
+        or any(word in lowered for word in _WEAK_WORDS)
+    ):
+        raise ConfigError(
+            f"{name}: too weak for production (at least {MIN_SECRET_LENGTH} random characters; "
+            "e.g. python -c 'import secrets; print(secrets.token_hex(32))')"
+        )
+    return value
+
+
+def _instance_secret(instance: Path, name: str) -> str:
+    """A random value kept in ``instance/name`` (0600), made on first use."""
+    key_file = instance / name
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    # Written 0600 from the start to a private name, then linked into place: a process
+    # starting at the same moment reads either no file or the whole key, never half of it.
+    partial = instance / f".{name}.{os.getpid()}.{secrets.token_hex(4)}"
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write(secrets.token_hex(32))
+    try:
+        os.link(partial, key_file)
+    except FileExistsError:
+        pass  # another process made it first: use theirs
+    finally:
+        partial.unlink()
+    return key_file.read_text().strip()
+
+
 def _secret_key(env: Mapping[str, str], environment: str, instance: Path) -> str:
-    """Production requires SECRET_KEY; development keeps a generated one under instance/."""
+    """Production requires a strong SECRET_KEY; development keeps a generated one."""
     if env.get("SECRET_KEY"):
+        if environment == "production":
+            return check_strong_secret("SECRET_KEY", env["SECRET_KEY"])
         return env["SECRET_KEY"]
     if environment == "production":
         raise ConfigError("SECRET_KEY: required in production")
-    key_file = instance / "secret_key"
-    if key_file.exists():
-        return key_file.read_text().strip()
-    key = secrets.token_hex(32)
-    instance.mkdir(parents=True, exist_ok=True)
-    key_file.write_text(key)
-    key_file.chmod(0o600)
-    return key
+    return _instance_secret(instance, "secret_key")
+
+
+def _twilio_auth_token(env: Mapping[str, str], environment: str, instance: Path) -> str:
+    """TWILIO_AUTH_TOKEN, or (outside production) a random token kept under instance/.
+
+    Development signs and checks webhooks with a local token so that the simulator and the
+    tests exercise production's validation code; a fixed, published token would let anyone
+    forge webhooks to a development instance left reachable.
+    """
+    if env.get("TWILIO_AUTH_TOKEN"):
+        return env["TWILIO_AUTH_TOKEN"]
+    if environment == "production":
+        raise ConfigError("TWILIO_AUTH_TOKEN: required in production")
+    return _instance_secret(instance, "twilio_dev_auth_token")
 
 
 def load_settings(env: Mapping[str, str], instance_path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -178,13 +228,17 @@ def load_settings(env: Mapping[str, str], instance_path: str | os.PathLike[str])
     for name in ("TWILIO_AUTH_TOKEN", "PUBLIC_BASE_URL"):
         if production and not env.get(name):
             raise ConfigError(f"{name}: required in production")
+
     account_sid = env.get("TWILIO_ACCOUNT_SID", "")
     if account_sid and not (account_sid.startswith("AC") and len(account_sid) == 34):
         raise ConfigError("TWILIO_ACCOUNT_SID: expected 'AC' followed by 32 characters")
-    # Development signs and checks webhooks with a fixed local token so that the
-    # simulator and tests exercise the same validation code as production.
-    auth_token = env.get("TWILIO_AUTH_TOKEN") or "dev-auth-token-not-secret"
+    auth_token = _twilio_auth_token(env, environment, instance)
     public_base_url = parse_public_base_url(env.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000")
+    if production and not public_base_url.startswith("https://"):
+        raise ConfigError(
+            "PUBLIC_BASE_URL: must be https:// in production "
+            "(Twilio's webhooks carry callers' numbers and the session cookie is Secure)"
+        )
 
     timezone = env.get("TIMEZONE", "Asia/Seoul")
     try:
@@ -290,6 +344,15 @@ def load_settings(env: Mapping[str, str], instance_path: str | os.PathLike[str])
         "CONSOLE_POLL_SECONDS": parse_int(
             "CONSOLE_POLL_SECONDS", env.get("CONSOLE_POLL_SECONDS", "10"), minimum=1
         ),
+        # Forms and webhooks are small; a larger body is refused (413) before it is read.
+        "MAX_CONTENT_LENGTH": parse_int(
+            "MAX_REQUEST_BYTES", env.get("MAX_REQUEST_BYTES", str(1024 * 1024)), minimum=1024
+        ),
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed
+        # (0: none; the client address is the connection's). Behind one nginx: 1.
+        "TRUSTED_PROXIES": parse_int("TRUSTED_PROXIES", env.get("TRUSTED_PROXIES", "0")),
+        # Strict-Transport-Security: production is HTTPS only (PUBLIC_BASE_URL is checked).
+        "HSTS_SECONDS": 365 * 24 * 3600 if production else 0,
         "SESSION_COOKIE_SECURE": production,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

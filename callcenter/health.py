@@ -21,6 +21,8 @@ def healthz() -> ResponseReturnValue:
             check()
             checks[name] = "ok"
         except ConfigError as exc:
-            checks[name] = str(exc)
+            # The reason (host names, paths) goes to the log, not to anonymous callers.
+            current_app.logger.warning("healthz: %s unavailable: %s", name, exc)
+            checks[name] = "unavailable"
     healthy = all(v == "ok" for v in checks.values())
     return jsonify(status="ok" if healthy else "degraded", **checks), 200 if healthy else 503

@@ -9,10 +9,12 @@ to such hosts and never with our credentials, a byte cap and an overall deadline
 from __future__ import annotations
 
 import ipaddress
+import os
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 import requests
 
@@ -64,26 +66,84 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+_REFUSED_HOST = "허용되지 않은 주소의 녹음이라 내려받지 않았습니다."
+# host[:port], nothing else: no user-info ("@"), no backslash, no IPv6 brackets, no spaces.
+_AUTHORITY = re.compile(
+    r"(?P<host>[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(?::(?P<port>[0-9]{1,5}))?"
+)
+# Characters kept as they are in a path or query; anything else is percent-encoded.
+_PATH_SAFE = "/-._~!$&'()*+,;=:@%"
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+@dataclass(frozen=True)
+class RecordingLocation:
+    """A recording URL parsed once; the request is built from these parts, never the text."""
+
+    scheme: str
+    host: str
+    port: int | None  # None: the scheme's default port
+    path: str
+    query: str
+
+    @property
+    def origin(self) -> tuple[str, str, int]:
+        """Scheme, host and effective port: whom the credentials were meant for."""
+        return self.scheme, self.host, self.port or DEFAULT_PORTS[self.scheme]
+
+    @property
+    def url(self) -> str:
+        """The URL rebuilt from the checked parts (what the HTTP client is given)."""
+        port = f":{self.port}" if self.port is not None else ""
+        query = f"?{self.query}" if self.query else ""
+        return f"{self.scheme}://{self.host}{port}{self.path or '/'}{query}"
+
+
+def parse_recording_url(url: str, policy: DownloadPolicy) -> RecordingLocation:
+    """Parse ``url`` strictly and check it against ``policy``; DownloadRefused otherwise.
+
+    Two parsers reading one URL differently (``https://evil\\@api.twilio.com/``: urlsplit
+    sees api.twilio.com, an HTTP client connects to evil) is how credentials leak, so the
+    URL is parsed once, anything ambiguous is refused, and the request uses the parts.
+    """
+    if not url.isascii() or any(ch <= " " or ch in "\\\x7f" for ch in url):
+        raise DownloadRefused(_REFUSED_HOST, f"malformed recording URL refused: {url!r}")
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    match = _AUTHORITY.fullmatch(parts.netloc)
+    if scheme not in DEFAULT_PORTS or match is None:
+        raise DownloadRefused(_REFUSED_HOST, f"malformed recording URL refused: {url!r}")
+    host = match["host"].lower()
+    port = int(match["port"]) if match["port"] else None
+    if port is not None and not 0 < port < 65536:
+        raise DownloadRefused(_REFUSED_HOST, f"port {port} refused")
+    if port == DEFAULT_PORTS[scheme]:
+        port = None
+    location = RecordingLocation(
+        scheme=scheme,
+        host=host,
+        port=port,
+        path=quote(parts.path, safe=_PATH_SAFE),
+        query=quote(parts.query, safe=_PATH_SAFE + "?"),
+    )
+    if _is_loopback(host):
+        if policy.allow_local:
+            return location  # the simulator's recording server, any port
+        raise DownloadRefused(_REFUSED_HOST, f"loopback host refused: {host}")
+    if host not in policy.hosts:
+        raise DownloadRefused(_REFUSED_HOST, f"host {host or '(none)'} is not in RECORDING_HOSTS")
+    if scheme != "https":
+        raise DownloadRefused(
+            "암호화되지 않은 주소의 녹음이라 내려받지 않았습니다.", f"{scheme}:// refused"
+        )
+    if port is not None:
+        raise DownloadRefused(_REFUSED_HOST, f"port {port} refused for {host}")
+    return location
+
+
 def check_url(url: str, policy: DownloadPolicy) -> str:
     """The URL's host if policy allows fetching it; DownloadRefused otherwise."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    if _is_loopback(host):
-        if policy.allow_local and parts.scheme in ("http", "https"):
-            return host
-        raise DownloadRefused(
-            "허용되지 않은 주소의 녹음이라 내려받지 않았습니다.", f"loopback host refused: {host}"
-        )
-    if host not in policy.hosts:
-        raise DownloadRefused(
-            "허용되지 않은 주소의 녹음이라 내려받지 않았습니다.",
-            f"host {host or '(none)'} is not in RECORDING_HOSTS",
-        )
-    if parts.scheme != "https":
-        raise DownloadRefused(
-            "암호화되지 않은 주소의 녹음이라 내려받지 않았습니다.", f"{parts.scheme}:// refused"
-        )
-    return host
+    return parse_recording_url(url, policy).host
 
 
 def _too_large(policy: DownloadPolicy) -> DownloadRefused:
@@ -96,19 +156,22 @@ def _too_large(policy: DownloadPolicy) -> DownloadRefused:
 
 def download(url: str, destination: Path, policy: DownloadPolicy) -> int:
     """Save ``url`` to ``destination`` (atomically); returns the number of bytes."""
-    origin = check_url(url, policy)
+    location = parse_recording_url(url, policy)
+    origin = location.origin
     deadline = time.monotonic() + TOTAL_SECONDS
-    destination.parent.mkdir(parents=True, exist_ok=True)
+    # Callers' voices: the folder and the file are the service account's alone.
+    destination.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     partial = destination.with_name(destination.name + ".part")
     with requests.Session() as session:
         session.trust_env = False  # no proxies or .netrc credentials from the environment
         for _ in range(MAX_REDIRECTS + 1):
-            host = check_url(url, policy)
-            # Credentials go to the host Twilio named, never to a host it redirects to.
-            auth = policy.auth if host == origin else None
+            host = location.host
+            # Credentials go to the origin Twilio named (scheme, host and port), never to
+            # a place it redirects to.
+            auth = policy.auth if location.origin == origin else None
             try:
                 response = session.get(
-                    url,
+                    location.url,
                     auth=auth,
                     stream=True,
                     allow_redirects=False,
@@ -120,7 +183,8 @@ def download(url: str, destination: Path, policy: DownloadPolicy) -> int:
                 ) from exc
             with response:
                 if response.is_redirect:
-                    url = urljoin(url, response.headers.get("Location", ""))
+                    target = urljoin(location.url, response.headers.get("Location", ""))
+                    location = parse_recording_url(target, policy)
                     continue
                 if response.status_code != 200:
                     raise DownloadFailed(
@@ -146,7 +210,8 @@ def _save(
 ) -> int:
     size = 0
     try:
-        with open(partial, "wb") as out:
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as out:
             for block in response.iter_content(CHUNK_BYTES):
                 size += len(block)
                 if size > policy.max_bytes:

@@ -62,8 +62,13 @@ def read_profile(form: Mapping[str, str]) -> AccountForm:
     )
 
 
-def read_password(form: Mapping[str, str], into: AccountForm) -> None:
-    """The password choice: a generated one, or one typed twice (errors added to ``into``)."""
+def read_password(
+    form: Mapping[str, str], into: AccountForm, context: tuple[str, ...] = ()
+) -> None:
+    """The password choice: a generated one, or one typed twice (errors added to ``into``).
+
+    ``context``: the account's names, which the password must not be made of.
+    """
     into.password_mode = _text(form, "password_mode")
     if into.password_mode == "generate":
         into.password = generate_password()
@@ -73,7 +78,7 @@ def read_password(form: Mapping[str, str], into: AccountForm) -> None:
         return
     # Passwords are taken as typed: spaces are characters too.
     into.password = form.get("password") or ""
-    error = password_error(into.password)
+    error = password_error(into.password, (*context, into.username, into.display_name))
     if error is None and into.password != (form.get("password2") or ""):
         error = UserError("password2", "user.error.password_mismatch")
     into.add([error])

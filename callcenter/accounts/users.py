@@ -11,7 +11,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -20,7 +19,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from callcenter.accounts import CHANGE_ROLES, VIEW_ROLES, bp
+from callcenter.accounts import CHANGE_ROLES, VIEW_ROLES, bp, show_once
 from callcenter.accounts.forms import (
     AccountForm,
     read_new_user,
@@ -46,8 +45,6 @@ from routing import reference
 STATES = ("active", "locked", "inactive")
 NO_CENTER = "-"
 HISTORY_ROWS = 20
-# The session key holding a generated password until the next page shows it (once).
-SHOW_ONCE = "admin_new_password"
 
 
 def state_of(user: User) -> str:
@@ -150,11 +147,9 @@ def _user_page(
     profile: AccountForm | None = None,
     password: AccountForm | None = None,
     status: int = 200,
+    new_password: str | None = None,
 ) -> ResponseReturnValue:
-    shown = session.get(SHOW_ONCE)
-    new_password = None
-    if isinstance(shown, dict) and shown.get("user_id") == user.id:
-        new_password = session.pop(SHOW_ONCE)["password"]
+    new_password = new_password or show_once.take(user.id)
     response = make_response(
         render_template(
             "accounts/user.html",
@@ -181,9 +176,14 @@ def _user_page(
     return response
 
 
-def _show_once(user: User, password: str) -> None:
-    # In the signed session cookie only until the next page (this user's) pops it.
-    session[SHOW_ONCE] = {"user_id": user.id, "password": password}
+def _show_generated(user: User, password: str) -> ResponseReturnValue:
+    """Redirect to the account page that shows ``password`` once (PRG).
+
+    Without Redis the password cannot wait for the next page: this response shows it.
+    """
+    if show_once.keep(user.id, password):
+        return redirect(url_for("accounts.user", user_id=user.id))
+    return _user_page(user, new_password=password)
 
 
 @bp.get("/users/<int:user_id>")
@@ -226,9 +226,9 @@ def new_user() -> ResponseReturnValue:
                     [UserError("username", "user.error.username_taken", username=form.username)]
                 )
             else:
-                if form.generated:
-                    _show_once(created, form.password)
                 flash(t("adm.flash.created", username=created.username), "success")
+                if form.generated:
+                    return _show_generated(created, form.password)
                 return redirect(url_for("accounts.user", user_id=created.id))
         status = 400
     return (
@@ -277,7 +277,7 @@ def reset_user_password(user_id: int) -> ResponseReturnValue:
     """A new password, typed twice or generated (shown once); ends the user's sessions."""
     target = _load(user_id)
     form = AccountForm()
-    read_password(request.form, form)
+    read_password(request.form, form, (target.username, target.display_name))
     if form.errors:
         return _user_page(target, password=form, status=400)
     actor = _actor()
@@ -288,9 +288,9 @@ def reset_user_password(user_id: int) -> ResponseReturnValue:
     if target.id == actor.id:
         # An admin resetting their own password keeps this session (others end).
         login_user(actor)
-    if form.generated:
-        _show_once(target, form.password)
     flash(t("adm.flash.password", username=target.username), "success")
+    if form.generated:
+        return _show_generated(target, form.password)
     return redirect(url_for("accounts.user", user_id=target.id))
 
 

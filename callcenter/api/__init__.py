@@ -102,8 +102,8 @@ def ticket_changes() -> ResponseReturnValue:
     user = acting_user()
     try:
         since = datetime.fromisoformat(request.args.get("since", ""))
-        if since.tzinfo is None:
-            raise ValueError("naive")
+        if since.tzinfo is None or not 2000 <= since.year <= 2999:
+            raise ValueError("naive or out of range")
     except ValueError:
         return json_error(400, "bad_since", "api.bad_since")
     f = current_filter(user)

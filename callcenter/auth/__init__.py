@@ -17,6 +17,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
 from callcenter import i18n
+from callcenter.auth import bad_input, headers
 from callcenter.auth import messages as _messages  # noqa: F401  (registers the texts)
 from callcenter.auth.access import (
     forbidden,
@@ -32,7 +33,17 @@ from callcenter.auth.views import bp, home_url
 from callcenter.db import db
 from callcenter.models import User
 
-__all__ = ["bp", "init_app", "protect_blueprint", "roles_required", "json_error", "NAV_ITEMS"]
+install_converters = bad_input.install_converters
+
+__all__ = [
+    "bp",
+    "init_app",
+    "install_converters",
+    "protect_blueprint",
+    "roles_required",
+    "json_error",
+    "NAV_ITEMS",
+]
 
 # Blueprints whose POSTs are verified another way: Twilio webhooks carry a signature.
 CSRF_EXEMPT_BLUEPRINTS = frozenset({"voice", "followup_webhooks"})
@@ -75,6 +86,8 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     i18n.init_app(app)
+    headers.init_app(app)
+    bad_input.init_app(app)
 
     # "/" sends people to their work: the inbox (which asks anonymous visitors to sign in).
     app.add_url_rule("/", "index", lambda: redirect(home_url()))

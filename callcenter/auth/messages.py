@@ -57,6 +57,10 @@ register_messages(
             "en": "The security token is missing or expired. Reload the page and try again.",
         },
         "error.bad_request": {"ko": "잘못된 요청입니다.", "en": "Bad request."},
+        "error.too_large": {
+            "ko": "요청이 너무 큽니다. 내용을 줄여 다시 보내 주세요.",
+            "en": "The request is too large. Please send less.",
+        },
         "error.method": {"ko": "허용되지 않는 요청 방식입니다.", "en": "Method not allowed."},
         "error.too_many": {
             "ko": "요청이 너무 많습니다. 잠시 후 다시 시도하세요.",
@@ -95,6 +99,12 @@ register_messages(
         "user.error.password_long": {
             "ko": "비밀번호는 {max}자 이내여야 합니다.",
             "en": "at most {max} characters",
+        },
+        "user.error.password_guessable": {
+            "ko": "짐작하기 쉬운 비밀번호입니다. 흔한 비밀번호, 반복되는 글자, 아이디·이름·1379·"
+            "센터 이름으로 만든 비밀번호는 쓸 수 없습니다.",
+            "en": "too easy to guess: not a common password, repeated characters, or the "
+            "username, names, 1379 or center names",
         },
         "user.error.password_mismatch": {
             "ko": "두 번 입력한 비밀번호가 서로 다릅니다.",

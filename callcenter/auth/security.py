@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
@@ -10,10 +13,11 @@ from typing import Any
 
 from flask import Flask, current_app
 from redis.exceptions import RedisError
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from callcenter.auth.passwords import is_guessable
 from callcenter.i18n import LANGUAGES, t
 from callcenter.models import ROLES, Center, User, utcnow
 from callcenter.redis_conn import get_redis
@@ -99,12 +103,14 @@ def profile_errors(
     return errors
 
 
-def password_error(password: str) -> UserError | None:
-    """Why ``password`` cannot be used, if it cannot."""
+def password_error(password: str, context: Iterable[str] = ()) -> UserError | None:
+    """Why ``password`` cannot be used, if it cannot (``context``: the user's names)."""
     if len(password) < MIN_PASSWORD_LENGTH:
         return UserError("password", "user.error.password_short", min=MIN_PASSWORD_LENGTH)
     if len(password) > MAX_PASSWORD_LENGTH:
         return UserError("password", "user.error.password_long", max=MAX_PASSWORD_LENGTH)
+    if is_guessable(password, context):
+        return UserError("password", "user.error.password_guessable")
     return None
 
 
@@ -127,7 +133,7 @@ def new_user_errors(
         display_name=display_name,
         language=language,
     )
-    errors.append(password_error(password))
+    errors.append(password_error(password, (username, display_name)))
     return [e for e in errors if e is not None]
 
 
@@ -177,7 +183,7 @@ def verify_password(user: User, password: str) -> bool:
 
 def set_password(user: User, password: str) -> None:
     """Replace a user's password; ends the user's open sessions and any lockout."""
-    error = password_error(password)
+    error = password_error(password, (user.username, user.display_name))
     if error is not None:
         raise error
     user.password_hash = hash_password(password)
@@ -193,27 +199,55 @@ class SignInResult:
     reason: str  # ok, bad_credentials, locked, inactive
 
 
+def masked_username(username: str) -> dict[str, Any]:
+    """What the audit log keeps of a name that matches no account.
+
+    People type passwords into the username box; the log keeps a keyed digest (repeated
+    attempts on one name still line up) and the length, never the text.
+    """
+    key = str(current_app.config["SECRET_KEY"]).encode()
+    digest = hmac.new(key, username.strip().lower().encode(), hashlib.sha256).hexdigest()
+    return {"username_digest": digest[:16], "username_length": len(username)}
+
+
 def check_sign_in(
     session: Session, username: str, password: str, *, ip: str | None
 ) -> SignInResult:
-    """Verify credentials with per-account lockout; writes audit rows, the caller commits."""
+    """Verify credentials with per-account lockout; writes audit rows, the caller commits.
+
+    An attempt claims its place in the failure count *before* the password is checked, in
+    one atomic UPDATE, so parallel guesses cannot check more passwords than the limit. The
+    claim is committed at once: the slow password hash runs with no write lock held.
+    Unknown names lock the same way (counted in Redis) and every path hashes once, so
+    neither the answer nor its time tells whether an account exists.
+    """
     app = current_app
+    limit = app.config["LOGIN_MAX_FAILURES"]
     user = session.scalars(
         select(User).where(func.lower(User.username) == username.strip().lower())
     ).first()
-    now = utcnow()
     if user is None:
-        # Same work as a real check so that response time does not reveal usernames.
         check_password_hash(_dummy_hash(), password)
-        audit(session, "auth.login_failed", user=None, ip=ip, username=username[:60])
-        return SignInResult(None, "bad_credentials")
-    if user.locked_until is not None and user.locked_until > now:
+        failures = _count_unknown_failure(username)
+        audit(session, "auth.login_failed", user=None, ip=ip, **masked_username(username))
+        return SignInResult(None, "locked" if failures >= limit else "bad_credentials")
+    now = utcnow()
+    attempt = session.execute(
+        update(User)
+        .where(User.id == user.id, or_(User.locked_until.is_(None), User.locked_until <= now))
+        .values(failed_logins=func.coalesce(User.failed_logins, 0) + 1)
+        .returning(User.failed_logins)
+    ).scalar_one_or_none()
+    session.commit()
+    if attempt is None or attempt > limit:
+        # Locked, or this attempt came after the limit's last one: no password check.
+        check_password_hash(_dummy_hash(), password)
         audit(session, "auth.login_failed", user=user, ip=ip, reason="locked")
         return SignInResult(None, "locked")
+    session.refresh(user)
     if not check_password_hash(user.password_hash, password):
-        user.failed_logins = (user.failed_logins or 0) + 1
         reason = "bad_credentials"
-        if user.failed_logins >= app.config["LOGIN_MAX_FAILURES"]:
+        if attempt >= limit:
             user.locked_until = now + timedelta(minutes=app.config["LOGIN_LOCK_MINUTES"])
             user.failed_logins = 0
             audit(session, "auth.locked", user=user, ip=ip)
@@ -221,6 +255,7 @@ def check_sign_in(
         audit(session, "auth.login_failed", user=user, ip=ip, reason="password")
         return SignInResult(None, reason)
     if not user.active:
+        user.failed_logins = 0
         audit(session, "auth.login_failed", user=user, ip=ip, reason="inactive")
         return SignInResult(None, "inactive")
     user.failed_logins = 0
@@ -228,6 +263,21 @@ def check_sign_in(
     user.last_login_at = now
     audit(session, "auth.login", user=user, ip=ip)
     return SignInResult(user, "ok")
+
+
+def _count_unknown_failure(username: str) -> int:
+    """Failures for a name with no account in the lock window (0 when Redis is down)."""
+    app = current_app
+    name = hashlib.sha256(username.strip().lower().encode()).hexdigest()
+    key = f"auth:unknown-failures:{name}"
+    try:
+        pipe = get_redis(app).pipeline()
+        pipe.set(key, 0, ex=app.config["LOGIN_LOCK_MINUTES"] * 60, nx=True)
+        pipe.incr(key)
+        return int(pipe.execute()[1])
+    except (RedisError, OSError) as exc:
+        app.logger.warning("login throttle unavailable: %s", exc)
+        return 0
 
 
 def _ip_key(ip: str) -> str:

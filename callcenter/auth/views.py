@@ -18,10 +18,12 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy import func, update
 
 from callcenter.auth.security import check_sign_in, ip_throttled, record_ip_failure
 from callcenter.db import db
 from callcenter.i18n import LANGUAGES, t
+from callcenter.models import User
 from callcenter.services.audit import audit
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -43,7 +45,7 @@ def home_url() -> str:
 
 
 def client_ip() -> str:
-    """The client address as the WSGI server saw it (put ProxyFix in front behind a proxy)."""
+    """The client's address: the connection's, or the one TRUSTED_PROXIES vouch for."""
     return request.remote_addr or "unknown"
 
 
@@ -89,9 +91,20 @@ def login() -> ResponseReturnValue:
 
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
-    """End the session (POST with the CSRF token, so that a link cannot sign people out)."""
+    """End the session (POST with the CSRF token, so that a link cannot sign people out).
+
+    The cookie is signed, not stored, so clearing it is not enough: a copy would still work.
+    Bumping the user's session epoch changes the fingerprint every session carries, which
+    ends this session (and the user's others) on the server.
+    """
     if current_user.is_authenticated:
-        audit(db.session(), "auth.logout", user=current_user._get_current_object(), ip=client_ip())
+        user = current_user._get_current_object()
+        db.session.execute(
+            update(User)
+            .where(User.id == user.id)
+            .values(session_epoch=func.coalesce(User.session_epoch, 0) + 1)
+        )
+        audit(db.session(), "auth.logout", user=user, ip=client_ip())
         db.session.commit()
     lang = session.get("lang")
     logout_user()

@@ -46,6 +46,9 @@ def wait_healthy(base_url: str, timeout: float = 30) -> None:
 def serve_command(host: str, port: int, web_workers: int, job_workers: int, demo: bool) -> None:
     """Set up the database, then run gunicorn and RQ workers (restarted on exit) until Ctrl-C."""
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    # Everything this and the child processes create (database, recordings, spool, Redis)
+    # is readable by this account only.
+    os.umask(0o077)
     try:
         upgrade_schema(app)
         check_redis(app)

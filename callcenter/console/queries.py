@@ -84,9 +84,11 @@ class InboxFilter:
 
 def _date(value: str | None) -> date | None:
     try:
-        return date.fromisoformat(value) if value else None
+        day = date.fromisoformat(value) if value else None
     except ValueError:
         return None
+    # Years far off are typing mistakes (and overflow the day arithmetic).
+    return day if day is None or 2000 <= day.year <= 2999 else None
 
 
 def parse_filter(args: Any, user: User, topics: set[str], centers: set[str]) -> InboxFilter:

@@ -40,6 +40,8 @@ from routing import reference
 AUDIO_TYPES = {".wav": "audio/wav", ".mp3": "audio/mpeg", ".ogg": "audio/ogg", ".m4a": "audio/mp4"}
 # Browsers may open a recording with two requests at once; count that as one play.
 PLAY_DEDUP_SECONDS = 10
+# A range that does not start at byte 0 is part of a play audited within this time.
+PLAY_COVERS = timedelta(minutes=30)
 
 
 def recording_size(recording: Recording | None) -> int | None:
@@ -147,21 +149,21 @@ def _act(number: str, action: str) -> ResponseReturnValue:
 add_action_routes(bp, _act)
 
 
-def _starts_playback(range_header: str | None) -> bool:
-    # A play starts at byte 0; later range requests are seeks or buffering of the same play.
-    if not range_header:
-        return True
-    return range_header.replace(" ", "").lower().startswith("bytes=0-")
-
-
-def log_play(session: Session, user: User, item: Ticket, recording: Recording) -> None:
-    """Write one 'recording.play' audit row (not twice within a few seconds)."""
+def log_play(
+    session: Session,
+    user: User,
+    item: Ticket,
+    recording: Recording,
+    *,
+    within: timedelta = timedelta(seconds=PLAY_DEDUP_SECONDS),
+) -> None:
+    """Write one 'recording.play' audit row unless this user has one for it ``within``."""
     recent = session.scalars(
         select(AuditLog.id).where(
             AuditLog.action == "recording.play",
             AuditLog.user_id == user.id,
             AuditLog.target_id == recording.id,
-            AuditLog.created_at > utcnow() - timedelta(seconds=PLAY_DEDUP_SECONDS),
+            AuditLog.created_at > utcnow() - within,
         )
     ).first()
     if recent is None:
@@ -188,8 +190,13 @@ def recording_audio(number: str) -> ResponseReturnValue:
     served = _served_range(size)
     if served is None:
         return Response(status=416, headers={"Content-Range": f"bytes */{size}"})
-    if _starts_playback(request.headers.get("Range")):
-        log_play(session, acting_user(), item, item.recording)
+    start = served[0]
+    if start == 0:
+        log_play(session, acting_user(), item, item.recording)  # a play begins
+    else:
+        # A seek or buffering of a play: covered by this user's play of the last half hour,
+        # else audited itself (a client that never asks for byte 0 is still a listener).
+        log_play(session, acting_user(), item, item.recording, within=PLAY_COVERS)
     return _audio_response(item.recording.store_key, size, served)
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import Table, and_, bindparam, case, func, or_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -36,12 +37,47 @@ RECORDING_SID = re.compile(r"^RE[0-9a-fA-F]{32}$")
 RECORDINGS: Table = Recording.__table__  # type: ignore[assignment]
 
 
+# Above this a "number" from a webhook is garbage (and would overflow an INTEGER column).
+MAX_WEBHOOK_NUMBER = 2**31 - 1
+# Longer than any URL Twilio sends: anything longer is not stored.
+MAX_URL_LENGTH = 1000
+
+
 def parse_duration(value: str | None) -> int | None:
-    """Twilio's RecordingDuration / CallDuration / QueueTime: whole seconds, or None."""
-    try:
-        return max(0, int(value)) if value not in (None, "") else None
-    except ValueError:
+    """Twilio's RecordingDuration / CallDuration / QueueTime / SequenceNumber, or None.
+
+    Whole ASCII digits only, at most MAX_WEBHOOK_NUMBER; anything else is None.
+    """
+    text = (value or "").strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 10:
         return None
+    number = int(text)
+    return number if number <= MAX_WEBHOOK_NUMBER else None
+
+
+def usable_recording_url(value: str | None) -> str:
+    """The RecordingUrl if it is a plain http(s) URL worth keeping, else "".
+
+    The download checks it strictly against the allowlist; this only keeps junk (other
+    schemes, control characters, absurd lengths) out of the database.
+    """
+    url = (value or "").strip()
+    if (
+        len(url) > MAX_URL_LENGTH
+        or not url.isascii()
+        or not url.isprintable()
+        or not url.lower().startswith(("https://", "http://"))
+        or "\\" in url
+        or "@" in urlsplit(url).netloc
+    ):
+        return ""
+    return url
+
+
+def recording_sid(form: Any) -> str | None:
+    """The form's RecordingSid when well-formed, else None."""
+    sid = (form.get("RecordingSid") or "").strip()
+    return sid if RECORDING_SID.fullmatch(sid) else None
 
 
 @dataclass(frozen=True)
@@ -62,12 +98,12 @@ def record_and_ticket(
     Also settles the call's outcome (ticket or voicemail), written when the call is saved.
     Returns (recording, ticket). Writes; the caller saves the call and commits.
     """
-    sid = (form.get("RecordingSid") or "").strip()
-    if not RECORDING_SID.match(sid):
+    sid = recording_sid(form)
+    if sid is None:
         raise ValueError("RecordingSid missing or malformed")
-    url = (form.get("RecordingUrl") or "").strip()
-    if url and not url.startswith(("https://", "http://")):
-        raise ValueError("RecordingUrl is not an http(s) URL")
+    # An unusable URL does not lose the recording: its ticket goes to an operator when the
+    # download finds no URL (a later callback may still bring a good one).
+    url = usable_recording_url(form.get("RecordingUrl"))
     duration = parse_duration(form.get("RecordingDuration"))
     # The recording belongs to the call's day: a settled day's figures change with it.
     mark_if_settled(session, call.started_at)

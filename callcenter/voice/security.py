@@ -39,13 +39,26 @@ def is_valid_twilio_request() -> bool:
     return bool(validator.validate(public_url(), request.form, signature, algorithm))
 
 
+def is_our_account() -> bool:
+    """Whether the request names our TWILIO_ACCOUNT_SID (always true when none is set)."""
+    expected = current_app.config.get("TWILIO_ACCOUNT_SID")
+    return not expected or request.form.get("AccountSid") == expected
+
+
 def twilio_only(view: F) -> F:
-    """Reject (403) any request to ``view`` without a valid Twilio signature."""
+    """Reject (403) a request to ``view`` without a valid Twilio signature for our account."""
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if not is_valid_twilio_request():
             current_app.logger.warning("rejected unsigned or forged request to %s", request.path)
+            abort(403)
+        if not is_our_account():
+            # Signed, but for another account: a token shared with another account, or a
+            # number moved between accounts. Not ours to take in.
+            current_app.logger.warning(
+                "rejected request for another AccountSid to %s", request.path
+            )
             abort(403)
         return view(*args, **kwargs)
 

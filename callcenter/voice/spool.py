@@ -18,9 +18,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from callcenter.db import db
 from callcenter.models import utcnow
-from callcenter.voice.call_rows import add_event
+from callcenter.voice.call_rows import CALL_SID, add_event
 from callcenter.voice.calls import open_call
-from callcenter.voice.recordings import RECORDING_SID, intake_recording
+from callcenter.voice.recordings import intake_recording, recording_sid
 
 
 def spool_dir() -> Path:
@@ -30,11 +30,11 @@ def spool_dir() -> Path:
 
 def spool_recording_callback(form: dict[str, str], purpose: str) -> Path | None:
     """Write one recording callback to the spool; None when it names no recording."""
-    sid = form.get("RecordingSid", "")
-    if not RECORDING_SID.match(sid) or not form.get("CallSid"):
+    sid = recording_sid(form)
+    if sid is None or not CALL_SID.fullmatch(form.get("CallSid") or ""):
         return None
     folder = spool_dir()
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     target = folder / f"{sid}.json"
     # A replayed callback overwrites its twin: the file is named by RecordingSid.
     _write_atomically(
@@ -51,11 +51,12 @@ def spool_call(form: dict[str, str]) -> Path | None:
     could not be called back.
     """
     sid = form.get("CallSid", "")
-    if not sid.startswith("CA") or not form.get("From"):
+    # The name becomes a file name: only a well-formed CallSid (no "/", "..").
+    if not CALL_SID.fullmatch(sid) or not form.get("From"):
         return None
     folder = spool_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{sid[:34]}.json"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    target = folder / f"{sid}.json"
     if not target.exists():
         fields = {k: form[k] for k in ("CallSid", "From", "To", "AccountSid") if k in form}
         _write_atomically(target, {"form": fields, "spooled_at": utcnow().isoformat()})

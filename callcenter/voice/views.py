@@ -22,7 +22,12 @@ from callcenter.voice.calls import (
     queue_full,
     remember,
 )
-from callcenter.voice.recordings import RECORDING_SID, intake_recording, parse_duration
+from callcenter.voice.recordings import (
+    MAX_URL_LENGTH,
+    intake_recording,
+    parse_duration,
+    recording_sid,
+)
 from callcenter.voice.security import twilio_only
 from callcenter.voice.webhook import (
     call_webhook,
@@ -132,7 +137,7 @@ def record_done(call: CallRow, created: bool) -> Response:
     purpose = query_choice("purpose", urls.PURPOSES, "problem")
     timezone = current_app.config["TIMEZONE"]
     digits = request.form.get("Digits")
-    if not RECORDING_SID.match(request.form.get("RecordingSid") or ""):
+    if recording_sid(request.form) is None:
         # No recording to speak of (a hang-up before any audio): ask once more.
         step = flows.record_prompt(call_state(call), ivr_settings(), purpose=purpose, attempt=2)
         apply_step(call, step, "record", digits=digits, detail={"missing": True})
@@ -172,8 +177,19 @@ def recording_status(call: CallRow, created: bool) -> Response:
     """
     form = request.form
     purpose = query_choice("purpose", urls.PURPOSES, "voicemail")
-    status = form.get("RecordingStatus", "completed")
-    sid = form.get("RecordingSid", "")
+    status = (form.get("RecordingStatus") or "completed")[:20]
+    sid = recording_sid(form)
+    if sid is None:
+        # Nothing to take in without a RecordingSid: keep what came on the call's timeline
+        # (a 2xx, so Twilio does not retry something that can never succeed).
+        detail = {
+            "rejected": "RecordingSid missing or malformed",
+            "recording_sid": (form.get("RecordingSid") or "")[:80],
+            "recording_url": (form.get("RecordingUrl") or "")[:MAX_URL_LENGTH],
+        }
+        add_event(call, "recording", status, detail=detail)
+        current_app.logger.warning("recording callback without a usable RecordingSid kept")
+        return no_content()
     seen = list((call.state or {}).get("recording_callbacks", []))
     key = f"{sid}:{status}"
     if key in seen:

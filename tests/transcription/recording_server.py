@@ -33,6 +33,7 @@ class RecordingServer:
     password: str
     routes: dict[str, Route] = field(default_factory=dict)
     seen: list[dict[str, str | None]] = field(default_factory=list)
+    connections: int = 0  # TCP connections accepted, whether or not a request followed
 
     def url(self, path: str, host: str | None = None) -> str:
         """Absolute URL of ``path`` on this server (optionally under another loopback name)."""
@@ -45,6 +46,10 @@ def _handler(server: RecordingServer) -> type[BaseHTTPRequestHandler]:
     )
 
     class Handler(BaseHTTPRequestHandler):
+        def setup(self) -> None:
+            server.connections += 1
+            super().setup()
+
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
             auth = self.headers.get("Authorization")
             server.seen.append({"path": self.path, "authorization": auth})

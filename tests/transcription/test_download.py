@@ -7,13 +7,14 @@ from pathlib import Path
 import pytest
 
 from tests.transcription.conftest import ACCOUNT_SID, AUTH_TOKEN
-from tests.transcription.recording_server import RecordingServer, Route
+from tests.transcription.recording_server import RecordingServer, Route, serve_recordings
 from transcription.download import (
     DownloadFailed,
     DownloadPolicy,
     DownloadRefused,
     check_url,
     download,
+    parse_recording_url,
     recording_media_url,
 )
 
@@ -113,3 +114,66 @@ def test_undeclared_stream_over_the_cap_is_cut(recordings: RecordingServer, tmp_
     with pytest.raises(DownloadRefused):
         download(recordings.url("/RE1.wav"), tmp_path / "x.wav", _policy(max_bytes=1000))
     assert list(tmp_path.iterdir()) == []  # no partial file left behind
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        # urlsplit reads the host after the last "@"; HTTP clients stop at the backslash.
+        "https://127.0.0.1:{port}\\@api.twilio.com/RE1.wav",
+        "https://127.0.0.1:{port}\\\\@api.twilio.com/RE1.wav",
+        "https://127.0.0.1:{port}@api.twilio.com/RE1.wav",  # user-info
+        "https://127.0.0.1:{port}%5C@api.twilio.com/RE1.wav",
+        "https://api.twilio.com:{port}/RE1.wav",  # the port counts too
+        "https://api.twilio.com\t@127.0.0.1:{port}/RE1.wav",
+        "https://[::1]:{port}/RE1.wav",
+    ],
+)
+def test_ambiguous_urls_are_refused_before_any_connection(
+    recordings: RecordingServer, tmp_path: Path, template: str
+):
+    """The allowlist and the client must not read one URL differently: nothing is sent."""
+    recordings.routes["/RE1.wav"] = Route(body=AUDIO)
+    url = template.format(port=recordings.port)
+    with pytest.raises(DownloadRefused) as excinfo:
+        download(url, tmp_path / "x.wav", _policy(allow_local=False))
+    assert "내려받지 않았습니다" in excinfo.value.message_ko
+    assert recordings.connections == 0
+    assert recordings.seen == []
+
+
+def test_the_request_is_built_from_the_checked_parts():
+    location = parse_recording_url(
+        "HTTPS://API.twilio.com:443/2010-04-01/Accounts/AC1/Recordings/RE1.wav?x=1#frag",
+        _policy(),
+    )
+    assert location.url == "https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1.wav?x=1"
+    assert location.origin == ("https", "api.twilio.com", 443)
+
+
+def test_redirect_to_the_same_host_on_another_port_carries_no_credentials(
+    recordings: RecordingServer, tmp_path: Path
+):
+    with serve_recordings(ACCOUNT_SID, AUTH_TOKEN) as other:
+        other.routes["/media/RE1.wav"] = Route(body=AUDIO)
+        recordings.routes["/RE1.wav"] = Route(location=other.url("/media/RE1.wav"))
+        with pytest.raises(DownloadFailed, match="401"):
+            download(recordings.url("/RE1.wav"), tmp_path / "x.wav", _policy())
+        assert other.seen == [{"path": "/media/RE1.wav", "authorization": None}]
+
+
+def test_redirect_to_an_ambiguous_url_is_refused(recordings: RecordingServer, tmp_path: Path):
+    recordings.routes["/RE1.wav"] = Route(
+        location=f"https://127.0.0.1:{recordings.port}\\@api.twilio.com/steal.wav"
+    )
+    with pytest.raises(DownloadRefused):
+        download(recordings.url("/RE1.wav"), tmp_path / "x.wav", _policy())
+    assert [r["path"] for r in recordings.seen] == ["/RE1.wav"]
+
+
+def test_a_saved_recording_is_private(recordings: RecordingServer, tmp_path: Path):
+    recordings.routes["/RE1.wav"] = Route(body=AUDIO)
+    target = tmp_path / "recordings" / "RE1.wav"
+    download(recordings.url("/RE1.wav"), target, _policy())
+    assert target.stat().st_mode & 0o777 == 0o600
+    assert target.parent.stat().st_mode & 0o777 == 0o700

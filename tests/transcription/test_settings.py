@@ -36,7 +36,7 @@ def test_test_environment_loads_models_lazily(tmp_path):
 def test_production_never_fetches_from_loopback(tmp_path):
     env = {
         "APP_ENV": "production",
-        "SECRET_KEY": "s",
+        "SECRET_KEY": "b5f0c0e4a1d94c3e8f7a6b2d1c0e9f8a7b6c5d4e",
         "TWILIO_AUTH_TOKEN": "t",
         "PUBLIC_BASE_URL": "https://1379.example.kr",
         "ALLOW_LOCAL_RECORDINGS": "true",

@@ -12,7 +12,7 @@ from callcenter.storage.s3 import S3Store
 
 PRODUCTION = {
     "APP_ENV": "production",
-    "SECRET_KEY": "a-long-random-production-secret-0123456789",
+    "SECRET_KEY": "9f2c4e7a1b8d3f6e0a5c2b9d4e7f1a3c8b6d0e2f5a9c7b1d3e8f0a2c4b6d9e1f",
     "TWILIO_AUTH_TOKEN": "token",
     "PUBLIC_BASE_URL": "https://1379.example.org",
 }

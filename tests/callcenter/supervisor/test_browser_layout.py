@@ -117,7 +117,9 @@ def test_six_pages_pass_axe_and_fit_the_screen(site, browser, size):
     assert 0 < height < 110, text
     page.goto(site["url"] + "/console/?scope=all&tab=all")
     height, text = tallest_row(page, "table.inbox-table")
-    assert 0 < height < 70, text
+    # Three short lines at most (number, the caller's words in one line, time), not a
+    # syllable per line: the squeezed inbox rows were 109 px on a phone.
+    assert 0 < height < 100, text
     context.close()
 
 

@@ -46,7 +46,11 @@ def _voice_settings(
 def simulator_for(app: Flask, base_url: str) -> TwilioSimulator:
     """Signs for PUBLIC_BASE_URL (http://localhost) but sends to ``base_url``: as behind a proxy."""
     return TwilioSimulator(
-        base_url, app.config["TWILIO_AUTH_TOKEN"], public_base_url=app.config["PUBLIC_BASE_URL"]
+        base_url,
+        app.config["TWILIO_AUTH_TOKEN"],
+        public_base_url=app.config["PUBLIC_BASE_URL"],
+        # A configured account is checked on every webhook: send it, as Twilio does.
+        account_sid=app.config.get("TWILIO_ACCOUNT_SID") or None,
     )
 
 

@@ -196,7 +196,7 @@ def test_database_down_still_answers_and_spools_the_recording(app, app_config, s
             fallback = sim.request(
                 CallResult(call_sid="CA" + "f" * 32),
                 down.config["PUBLIC_BASE_URL"] + urls.FALLBACK,
-                _form("CA" + "f" * 32),
+                {**_form("CA" + "f" * 32), "AccountSid": down.config["TWILIO_ACCOUNT_SID"]},
             )
         finally:
             sim.close()
