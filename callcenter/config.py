@@ -244,6 +244,26 @@ def load_settings(env: Mapping[str, str], instance_path: str | os.PathLike[str])
         "CONSOLE_POLL_SECONDS": parse_int(
             "CONSOLE_POLL_SECONDS", env.get("CONSOLE_POLL_SECONDS", "10"), minimum=1
         ),
+        # Live calls (docs/live-calls.md): the browser softphone's access tokens.
+        "TWILIO_API_KEY_SID": env.get("TWILIO_API_KEY_SID", ""),
+        "TWILIO_API_KEY_SECRET": env.get("TWILIO_API_KEY_SECRET", ""),
+        "TWILIO_TWIML_APP_SID": env.get("TWILIO_TWIML_APP_SID", ""),
+        "TWILIO_CALLER_ID": env.get("TWILIO_CALLER_ID", ""),
+        "VOICE_TOKEN_TTL_SECONDS": parse_int(
+            "VOICE_TOKEN_TTL_SECONDS", env.get("VOICE_TOKEN_TTL_SECONDS", "3600"), minimum=60
+        ),
+        # Live calls: how long an offer rings, when a caller overflows to the next center,
+        # the wrap-up after a call, and when a silent browser counts as signed out.
+        "OFFER_TIMEOUT_SECONDS": parse_int(
+            "OFFER_TIMEOUT_SECONDS", env.get("OFFER_TIMEOUT_SECONDS", "20"), minimum=5
+        ),
+        "OVERFLOW_AFTER_SECONDS": parse_int(
+            "OVERFLOW_AFTER_SECONDS", env.get("OVERFLOW_AFTER_SECONDS", "60"), minimum=0
+        ),
+        "WRAP_UP_SECONDS": parse_int("WRAP_UP_SECONDS", env.get("WRAP_UP_SECONDS", "30")),
+        "PRESENCE_TIMEOUT_SECONDS": parse_int(
+            "PRESENCE_TIMEOUT_SECONDS", env.get("PRESENCE_TIMEOUT_SECONDS", "90"), minimum=10
+        ),
         "SESSION_COOKIE_SECURE": production,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -17,6 +17,12 @@ from callcenter.models.catalogue import (
     Lab,
     Patent,
 )
+from callcenter.models.live import (
+    LIVE_CALL_STATUSES,
+    PRESENCE_STATES,
+    LiveCall,
+    OperatorPresence,
+)
 from callcenter.models.outbox import SMS_STATUSES, SmsMessage
 from callcenter.models.reference import Center, Institute, Topic
 from callcenter.models.tickets import (
@@ -39,7 +45,11 @@ __all__ = [
     "Equipment",
     "Expert",
     "Institute",
+    "LIVE_CALL_STATUSES",
     "Lab",
+    "LiveCall",
+    "OperatorPresence",
+    "PRESENCE_STATES",
     "Patent",
     "RECORDING_STATUSES",
     "REGION_SOURCES",

@@ -22,6 +22,8 @@ SWEEPS: tuple[str, ...] = (
     "callcenter.pipeline.sms.resend_pending_sms",
     # KPI rollups of settled days.
     "callcenter.kpi.rollups.refresh_rollups",
+    # Live calls: silent browsers offline, lost offers and ended calls released.
+    "callcenter.live.sweep.sweep_live_calls",
 )
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-05 19:06:31.831344
+Create Date: 2026-12-05 19:58:00.683436
 """
 
 from collections.abc import Sequence
@@ -336,6 +336,35 @@ def upgrade() -> None:
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
         batch_op.create_index('ix_audit_log_created_at', ['created_at'], unique=False)
 
+    op.create_table('live_calls',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('call_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('home_center', sa.String(length=20), nullable=False),
+    sa.Column('center_code', sa.String(length=20), nullable=False),
+    sa.Column('ranking', sa.JSON(), nullable=False),
+    sa.Column('topic_group', sa.String(length=10), nullable=True),
+    sa.Column('operator_id', sa.Integer(), nullable=True),
+    sa.Column('enqueued_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('offered_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('answered_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('ended_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('wait_seconds', sa.Integer(), nullable=True),
+    sa.Column('offers', sa.Integer(), nullable=False),
+    sa.Column('overflows', sa.Integer(), nullable=False),
+    sa.Column('transfers', sa.Integer(), nullable=False),
+    sa.Column('missed_by', sa.JSON(), nullable=False),
+    sa.Column('detail', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['call_id'], ['calls.id'], name=op.f('fk_live_calls_call_id_calls'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['center_code'], ['centers.code'], name=op.f('fk_live_calls_center_code_centers')),
+    sa.ForeignKeyConstraint(['home_center'], ['centers.code'], name=op.f('fk_live_calls_home_center_centers')),
+    sa.ForeignKeyConstraint(['operator_id'], ['users.id'], name=op.f('fk_live_calls_operator_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_live_calls')),
+    sa.UniqueConstraint('call_id', name=op.f('uq_live_calls_call_id'))
+    )
+    with op.batch_alter_table('live_calls', schema=None) as batch_op:
+        batch_op.create_index('ix_live_calls_status_center', ['status', 'center_code', 'enqueued_at'], unique=False)
+
     op.create_table('tickets',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('number', sa.String(length=20), nullable=False),
@@ -398,6 +427,24 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_transcripts')),
     sa.UniqueConstraint('recording_id', name=op.f('uq_transcripts_recording_id'))
     )
+    op.create_table('operator_presence',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('center_code', sa.String(length=20), nullable=True),
+    sa.Column('state', sa.String(length=20), nullable=False),
+    sa.Column('since', callcenter.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('heartbeat_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('wrap_up_until', callcenter.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('live_call_id', sa.Integer(), nullable=True),
+    sa.Column('missed_offers', sa.Integer(), nullable=False),
+    sa.Column('updated_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['center_code'], ['centers.code'], name=op.f('fk_operator_presence_center_code_centers')),
+    sa.ForeignKeyConstraint(['live_call_id'], ['live_calls.id'], name=op.f('fk_operator_presence_live_call_id_live_calls')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_operator_presence_user_id_users')),
+    sa.PrimaryKeyConstraint('user_id', name=op.f('pk_operator_presence'))
+    )
+    with op.batch_alter_table('operator_presence', schema=None) as batch_op:
+        batch_op.create_index('ix_operator_presence_center_state', ['center_code', 'state', 'since'], unique=False)
+
     op.create_table('sms_outbox',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('ticket_id', sa.Integer(), nullable=False),
@@ -446,6 +493,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_sms_outbox_status_updated')
 
     op.drop_table('sms_outbox')
+    with op.batch_alter_table('operator_presence', schema=None) as batch_op:
+        batch_op.drop_index('ix_operator_presence_center_state')
+
+    op.drop_table('operator_presence')
     op.drop_table('transcripts')
     with op.batch_alter_table('tickets', schema=None) as batch_op:
         batch_op.drop_index('ix_tickets_follow_up_on')
@@ -455,6 +506,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_tickets_call_id')
 
     op.drop_table('tickets')
+    with op.batch_alter_table('live_calls', schema=None) as batch_op:
+        batch_op.drop_index('ix_live_calls_status_center')
+
+    op.drop_table('live_calls')
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_log_created_at')
 
