@@ -21,6 +21,8 @@ from callcenter.live.presence import available_clause, candidates
 from callcenter.models import LIVE_CALL_STATUSES, LiveCall, OperatorPresence, utcnow
 
 OPEN = ("queued", "ringing", "connected")
+# A queued caller whose wait URL has not been asked for this long no longer holds their place.
+STILL_WAITING_SECONDS = 30
 PRESENCE: Table = OperatorPresence.__table__  # type: ignore[assignment]
 LIVE_CALLS: Table = LiveCall.__table__  # type: ignore[assignment]
 MAX_CLAIM_TRIES = 5
@@ -71,6 +73,7 @@ def open_live_call(
         return live
     live = LiveCall(
         call_id=call_id,
+        polled_at=utcnow(),
         status="queued",
         home_center=ranking.home,
         center_code=ranking.home,
@@ -90,12 +93,13 @@ def waited_seconds(live: LiveCall, now: datetime) -> float:
     return max(0.0, (now - live.enqueued_at).total_seconds())
 
 
-def _blocked_centers(session: Session, live: LiveCall) -> list[str]:
+def _blocked_centers(session: Session, live: LiveCall, now: datetime) -> list[str]:
     """Routed centers of older callers still waiting: they are offered first."""
     query = select(LiveCall.home_center).where(
         LiveCall.status == "queued",
         LiveCall.enqueued_at < live.enqueued_at,
         LiveCall.id != live.id,
+        LiveCall.polled_at >= now - timedelta(seconds=STILL_WAITING_SECONDS),
     )
     return sorted(set(session.scalars(query)))
 
@@ -110,7 +114,7 @@ def offer_next(
     seconds = waited_seconds(live, now) if waited is None else waited
     pool = candidates(session, list(live.ranking), settings.presence_timeout)
     excluded = set(live.missed_by or [])
-    blocked = _blocked_centers(session, live)
+    blocked = _blocked_centers(session, live, now)
     for _ in range(MAX_CLAIM_TRIES):
         offer = choose_offer(
             live.ranking,

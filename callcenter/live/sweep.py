@@ -13,6 +13,8 @@ from callcenter.models import Call, LiveCall, utcnow
 
 # An offer whose Dial action never came back is settled this long after its ring timeout.
 OFFER_GRACE_SECONDS = 15
+# A queued caller whose wait URL nobody asked for this long has gone (status callback lost).
+FORGOTTEN_AFTER_SECONDS = 600
 
 
 def sweep_live_calls() -> dict[str, int]:
@@ -40,6 +42,7 @@ def sweep_live_calls() -> dict[str, int]:
     counts = {"offline": int(went_offline or 0), "wrap_up_over": int(wrapped or 0)}
     counts.update(missed=0, released=0)
     rung_before = now - timedelta(seconds=settings.offer_timeout + OFFER_GRACE_SECONDS)
+    forgotten = now - timedelta(seconds=FORGOTTEN_AFTER_SECONDS)
     open_rows = session.execute(
         select(LiveCall, Call.status)
         .join(Call, Call.id == LiveCall.call_id)
@@ -51,6 +54,9 @@ def sweep_live_calls() -> dict[str, int]:
                 finished(session, live, settings)
             else:
                 abandon(session, live)
+            counts["released"] += 1
+        elif live.status == "queued" and (live.polled_at or live.enqueued_at) < forgotten:
+            abandon(session, live)  # Twilio stopped asking about this caller long ago
             counts["released"] += 1
         elif live.status == "ringing" and live.offered_at and live.offered_at < rung_before:
             missed(session, live, "offer_lost")

@@ -58,6 +58,7 @@ class LiveCall(Base):
     topic_group: Mapped[str | None] = mapped_column(String(10))  # menu digit, when known
     operator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     enqueued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    polled_at: Mapped[datetime | None]  # Twilio's last wait request: the caller still waits
     offered_at: Mapped[datetime | None]
     answered_at: Mapped[datetime | None]
     ended_at: Mapped[datetime | None]

@@ -49,6 +49,7 @@ def queue_wait(call: CallRow, created: bool) -> Response:
     remember(call, "queue_position", position)
     session = db.session()
     live = ensure_live_call(session, call)
+    live.polled_at = utcnow()
     settings = ivr_settings()
     if live.status == "queued":
         offer = offer_next(session, live, live_settings(), waited=_waited(live, waited))

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-05 19:58:00.683436
+Create Date: 2026-12-05 20:06:45.268903
 """
 
 from collections.abc import Sequence
@@ -346,6 +346,7 @@ def upgrade() -> None:
     sa.Column('topic_group', sa.String(length=10), nullable=True),
     sa.Column('operator_id', sa.Integer(), nullable=True),
     sa.Column('enqueued_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('polled_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('offered_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('answered_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('ended_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=True),

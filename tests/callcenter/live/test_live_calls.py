@@ -141,3 +141,16 @@ def test_waiting_caller_is_offered_the_callback(simulator, session):
     assert any("다시 전화 요청이 접수되었습니다" in line for line in result.said)
     assert the_live_call(session).status == "left"
     assert the_call(session).outcome == "callback"
+
+
+@pytest.mark.parametrize(
+    "inputs", [[Input("speech", "상담원 연결해 주세요")], []], ids=["spoken", "after-retries"]
+)
+def test_spoken_request_and_menu_retries_reach_the_routed_center(simulator, desk, session, inputs):
+    desk("incheon1", "INCHEON")
+    busan = desk("busan1", "BUSAN")
+    caller = Caller(BUSAN_LINE, inputs=inputs, agent_answers_after=None, max_wait_cycles=3)
+    result = simulator.place_call(caller)
+    assert result.answered_by == busan.identity
+    live = the_live_call(session)
+    assert (live.home_center, live.center_code, live.status) == ("BUSAN", "BUSAN", "ended")
