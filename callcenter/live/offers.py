@@ -94,9 +94,14 @@ def waited_seconds(live: LiveCall, now: datetime) -> float:
 
 
 def _blocked_centers(session: Session, live: LiveCall, now: datetime) -> list[str]:
-    """Routed centers of older callers still waiting: they are offered first."""
+    """Routed centers of older callers still waiting their first offer: they go first.
+
+    A caller already offered once (and let ring) no longer holds the line: the operators left
+    at their center may be exactly the ones who missed them.
+    """
     query = select(LiveCall.home_center).where(
         LiveCall.status == "queued",
+        LiveCall.offers == 0,
         LiveCall.enqueued_at < live.enqueued_at,
         LiveCall.id != live.id,
         LiveCall.polled_at >= now - timedelta(seconds=STILL_WAITING_SECONDS),

@@ -67,10 +67,11 @@ def queue_wait(call: CallRow, created: bool) -> Response:
         step = flows.leave_for_operator(operator_identity(live.operator_id))
         apply_step(call, step, "live", queue_time=waited)
         return twiml(step.twiml)
-    last = (call.state or {}).get("announced_at")
-    announce = last is None or (waited or 0) - int(last) >= ANNOUNCE_EVERY_SECONDS
+    # Announce every ~30 s of QueueTime (which starts again when a missed offer re-queues).
+    now_waited, last = waited or 0, (call.state or {}).get("announced_at")
+    announce = last is None or not 0 <= now_waited - int(last) < ANNOUNCE_EVERY_SECONDS
     if announce:
-        remember(call, "announced_at", waited or 0)
+        remember(call, "announced_at", now_waited)
     state = live_state(call, live)
     step = flows.queue_wait(state, settings, position=position, announce=announce)
     apply_step(call, step, "queue", queue_position=position, queue_time=waited)

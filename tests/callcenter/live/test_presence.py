@@ -11,10 +11,10 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from callcenter.db import db
-from callcenter.live.decision import Ranking
-from callcenter.live.offers import LiveSettings, offer_next, open_live_call
+from callcenter.live.offers import LiveSettings, offer_next
 from callcenter.live.sweep import sweep_live_calls
 from callcenter.models import Call, LiveCall, OperatorPresence, utcnow
+from tests.callcenter.live.rows import queued_calls
 from tests.helpers import csrf_token, signed_in_client
 
 SECRET = "api-key-secret-of-at-least-32-bytes!"
@@ -91,22 +91,11 @@ def test_silent_browser_is_swept_offline(app):
     assert client.get("/api/presence").get_json()["state"] == "offline"
 
 
-def _queued_call(app, sid_char: str = "a") -> int:
-    with app.app_context():
-        call = Call(call_sid="CA" + sid_char * 32, from_number="+82325551234")
-        db.session.add(call)
-        db.session.flush()
-        ranking = Ranking(("INCHEON", "ANSAN"), 2, None, True)
-        live = open_live_call(db.session(), call.id, ranking)
-        db.session.commit()
-        return live.id
-
-
 def test_operator_cannot_leave_a_ringing_call_and_wrap_up_extends(app):
     client = signed_in_client(app, "op1")
     uid = user_id(client)
     post(client, {"state": "available"})
-    live_id = _queued_call(app)
+    [live_id] = queued_calls(app, 1)
     with app.app_context():
         live = db.session.get(LiveCall, live_id)
         assert offer_next(db.session(), live, LiveSettings()).user_id == uid
@@ -128,7 +117,7 @@ def test_sweep_settles_a_lost_offer_and_an_ended_call(app):
     client = signed_in_client(app, "op1")
     uid = user_id(client)
     post(client, {"state": "available"})
-    live_id = _queued_call(app)
+    [live_id] = queued_calls(app, 1)
     with app.app_context():
         live = db.session.get(LiveCall, live_id)
         offer_next(db.session(), live, LiveSettings())

@@ -9,46 +9,13 @@ from typing import Any
 from sqlalchemy import select
 
 from callcenter.db import db
-from callcenter.live.decision import Offer, Ranking
-from callcenter.live.offers import LiveSettings, claim, offer_next, open_live_call
-from callcenter.live.presence import set_state
-from callcenter.models import Call, LiveCall, OperatorPresence, User
+from callcenter.live.decision import Offer
+from callcenter.live.offers import LiveSettings, claim, offer_next
+from callcenter.models import LiveCall, OperatorPresence
+from tests.callcenter.live.rows import available_operators, queued_calls
 from tests.callcenter.live.test_live_calls import asks_for_person
-from tests.factories import make_user
 
 SETTINGS = LiveSettings()
-RANKING = Ranking(("INCHEON", "ANSAN"), 2, None, True)
-
-
-def _available(app, *names: str) -> list[int]:
-    ids = []
-    for name in names:
-        make_user(app, name, "operator", "INCHEON")
-    with app.app_context():
-        for name in names:
-            user = db.session.scalars(select(User).where(User.username == name)).one()
-            set_state(db.session(), user, "available", _times())
-            ids.append(user.id)
-        db.session.commit()
-    return ids
-
-
-def _times():
-    from callcenter.live.presence import PresenceTimes
-
-    return PresenceTimes()
-
-
-def _queued(app, count: int) -> list[int]:
-    ids = []
-    with app.app_context():
-        for n in range(count):
-            call = Call(call_sid=f"CA{n:032x}", from_number="+82325551234")
-            db.session.add(call)
-            db.session.flush()
-            ids.append(open_live_call(db.session(), call.id, RANKING).id)
-        db.session.commit()
-    return ids
 
 
 def _race(app, work: list[Callable[[], Any]]) -> list[Any]:
@@ -80,8 +47,8 @@ def _states(app) -> dict[int, tuple[str, int | None]]:
 
 
 def test_two_operators_racing_for_one_call_exactly_one_gets_it(app):
-    first, second = _available(app, "op1", "op2")
-    [live_id] = _queued(app, 1)
+    first, second = available_operators(app, "op1", "op2")
+    [live_id] = queued_calls(app, 1)
 
     def take(user_id: int) -> Callable[[], bool]:
         def attempt() -> bool:
@@ -108,8 +75,8 @@ def test_two_operators_racing_for_one_call_exactly_one_gets_it(app):
 
 
 def test_two_calls_racing_for_one_operator_exactly_one_rings_them(app):
-    [operator] = _available(app, "op1")
-    calls = _queued(app, 2)
+    [operator] = available_operators(app, "op1")
+    calls = queued_calls(app, 2)
 
     def offer(live_id: int) -> Callable[[], int | None]:
         def attempt() -> int | None:
