@@ -353,6 +353,26 @@ def load_settings(env: Mapping[str, str], instance_path: str | os.PathLike[str])
         "TRUSTED_PROXIES": parse_int("TRUSTED_PROXIES", env.get("TRUSTED_PROXIES", "0")),
         # Strict-Transport-Security: production is HTTPS only (PUBLIC_BASE_URL is checked).
         "HSTS_SECONDS": 365 * 24 * 3600 if production else 0,
+        # Live calls (docs/live-calls.md): the browser softphone's access tokens.
+        "TWILIO_API_KEY_SID": env.get("TWILIO_API_KEY_SID", ""),
+        "TWILIO_API_KEY_SECRET": env.get("TWILIO_API_KEY_SECRET", ""),
+        "TWILIO_TWIML_APP_SID": env.get("TWILIO_TWIML_APP_SID", ""),
+        "TWILIO_CALLER_ID": env.get("TWILIO_CALLER_ID", ""),
+        "VOICE_TOKEN_TTL_SECONDS": parse_int(
+            "VOICE_TOKEN_TTL_SECONDS", env.get("VOICE_TOKEN_TTL_SECONDS", "3600"), minimum=60
+        ),
+        # Live calls: how long an offer rings, when a caller overflows to the next center,
+        # the wrap-up after a call, and when a silent browser counts as signed out.
+        "OFFER_TIMEOUT_SECONDS": parse_int(
+            "OFFER_TIMEOUT_SECONDS", env.get("OFFER_TIMEOUT_SECONDS", "20"), minimum=5
+        ),
+        "OVERFLOW_AFTER_SECONDS": parse_int(
+            "OVERFLOW_AFTER_SECONDS", env.get("OVERFLOW_AFTER_SECONDS", "60"), minimum=0
+        ),
+        "WRAP_UP_SECONDS": parse_int("WRAP_UP_SECONDS", env.get("WRAP_UP_SECONDS", "30")),
+        "PRESENCE_TIMEOUT_SECONDS": parse_int(
+            "PRESENCE_TIMEOUT_SECONDS", env.get("PRESENCE_TIMEOUT_SECONDS", "90"), minimum=10
+        ),
         "SESSION_COOKIE_SECURE": production,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

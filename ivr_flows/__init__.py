@@ -19,13 +19,16 @@ from ivr_flows.menu import (
     region_answer,
 )
 from ivr_flows.queue import (
+    after_conversation,
     enqueue,
     fallback,
     fallback_done,
+    leave_for_operator,
     operator,
     queue_callback,
     queue_result,
     queue_wait,
+    ring_operator,
     voicemail_prompt,
 )
 from ivr_flows.region import region_digit, region_question
@@ -39,12 +42,14 @@ __all__ = [
     "FoundTicket",
     "IvrSettings",
     "Step",
+    "after_conversation",
     "enqueue",
     "fallback",
     "fallback_done",
     "holiday_name",
     "incoming",
     "is_open",
+    "leave_for_operator",
     "lookup_prompt",
     "lookup_result",
     "menu",
@@ -58,5 +63,6 @@ __all__ = [
     "region_answer",
     "region_digit",
     "region_question",
+    "ring_operator",
     "voicemail_prompt",
 ]

@@ -1,4 +1,9 @@
-"""Branch 0: the agents' queue in business hours, voicemail otherwise; and the fallback URL."""
+"""Branch 0: the routed center's queue in business hours, voicemail otherwise; fallback URL.
+
+A caller asking for a person waits in their routed center's queue (``CallState.live_queue``);
+when an operator is claimed for them the wait URL answers <Leave>, and the queue's action
+rings the operator's browser with <Dial><Client> (:func:`ring_operator`).
+"""
 
 from __future__ import annotations
 
@@ -10,9 +15,11 @@ from ivr_flows.settings import CallState, IvrSettings
 from ivr_flows.texts import describe_hours, korean_ordinal, spell_digits
 from ivr_flows.twiml import Step, gather, goodbye, record, record_verb, say
 
-QUEUE_NAME = "1379-agents"
+QUEUE_NAME = "1379-agents"  # when no center was routed
 # The position prompt plus this much silence comes to about 30 s between announcements.
 QUEUE_ANNOUNCE_GAP = 20
+# While operators may be offered the call, the wait URL is asked again this often.
+LIVE_POLL_SECONDS = 5
 ANSWERED_RESULTS = ("bridged", "bridging-in-process")
 
 
@@ -27,32 +34,39 @@ def operator(state: CallState, settings: IvrSettings, *, after_retries: bool = F
     return voicemail_prompt(state, settings)
 
 
-def enqueue(state: CallState, settings: IvrSettings, *, after_retries: bool = False) -> Step:
-    """<Enqueue> with a wait URL that announces the position and offers a callback."""
+def enqueue(
+    state: CallState, settings: IvrSettings, *, after_retries: bool = False, again: bool = False
+) -> Step:
+    """<Enqueue> in the routed center's queue; its wait URL announces and offers a callback."""
     response = VoiceResponse()
-    say(response, settings, state.lang, "to_operator" if after_retries else "enqueue")
+    key = "live_next" if again else "to_operator" if after_retries else "enqueue"
+    say(response, settings, state.lang, key)
     response.enqueue(
-        QUEUE_NAME,
+        state.live_queue or QUEUE_NAME,
         action=urls.QUEUE_ACTION,
         method="POST",
         wait_url=urls.QUEUE_WAIT,
         wait_url_method="POST",
         max_queue_size=settings.queue_max,
     )
-    return Step(response, "enqueue", choice="0", enqueued=True)
+    if again:
+        return Step(response, "live_requeued", enqueued=True, detail={"queue": state.live_queue})
+    return Step(response, "enqueue", choice="0", enqueued=True, detail={"queue": state.live_queue})
 
 
-def queue_wait(state: CallState, settings: IvrSettings, *, position: int | None) -> Step:
-    """The wait URL's TwiML: position, the callback offer, ~30 s, then Twilio asks again."""
+def queue_wait(
+    state: CallState, settings: IvrSettings, *, position: int | None, announce: bool = True
+) -> Step:
+    """The wait URL's TwiML: position, the callback offer, a pause, then Twilio asks again.
+
+    A live call's wait URL is asked every few seconds (an operator may free up); it
+    announces only every ~30 s and otherwise just listens for the callback key.
+    """
     response = VoiceResponse()
-    prompt = gather(
-        response,
-        settings,
-        state.lang,
-        urls.QUEUE_CALLBACK,
-        speech=False,
-        timeout=QUEUE_ANNOUNCE_GAP,
-    )
+    gap = LIVE_POLL_SECONDS if state.live_queue else QUEUE_ANNOUNCE_GAP
+    prompt = gather(response, settings, state.lang, urls.QUEUE_CALLBACK, speech=False, timeout=gap)
+    if not announce:
+        return Step(response, "queue_wait", detail={"position": position, "announced": False})
     if position:
         say(
             prompt,
@@ -65,6 +79,40 @@ def queue_wait(state: CallState, settings: IvrSettings, *, position: int | None)
     if state.caller_known:
         say(prompt, settings, state.lang, "queue_offer")
     return Step(response, "queue_wait", detail={"position": position})
+
+
+def leave_for_operator(operator: str) -> Step:
+    """The wait URL once an operator is claimed: leave the queue to ring them."""
+    response = VoiceResponse()
+    response.leave()
+    return Step(response, "live_offer", detail={"operator": operator})
+
+
+def ring_operator(
+    state: CallState, settings: IvrSettings, *, identity: str, live_id: int, timeout: int
+) -> Step:
+    """Ring the operator's browser (Twilio Client); the dial's action settles the outcome."""
+    response = VoiceResponse()
+    say(response, settings, state.lang, "to_operator")
+    dial = response.dial(
+        action=urls.url(urls.LIVE_DIAL, live=live_id),
+        method="POST",
+        timeout=timeout,
+        answer_on_bridge=True,
+    )
+    dial.client(
+        identity,
+        status_callback=urls.url(urls.LIVE_CLIENT_STATUS, live=live_id),
+        status_callback_event="initiated ringing answered completed",
+        status_callback_method="POST",
+    )
+    return Step(response, "live_ring", detail={"operator": identity, "timeout": timeout})
+
+
+def after_conversation(state: CallState, settings: IvrSettings) -> Step:
+    """The operator hung up first: thank the caller and end the call."""
+    response = goodbye(VoiceResponse(), settings, state.lang)
+    return Step(response, "live_done", outcome="answered")
 
 
 def queue_callback(

@@ -57,3 +57,4 @@ class CallState:
     caller_known: bool = True  # caller ID present: needed for lookup, callback and SMS
     open_now: bool = True  # within business hours and not a public holiday
     queue_full: bool = False
+    live_queue: str | None = None  # the routed center's queue, for a caller asking for a person

@@ -16,6 +16,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "invalid": "잘못 누르셨습니다. 다시 선택해 주세요.",
         "no_input": "입력이 확인되지 않았습니다. 다시 안내해 드리겠습니다.",
         "to_operator": "상담원에게 연결해 드리겠습니다.",
+        "live_next": "다른 상담원에게 연결해 드리겠습니다. 잠시만 기다려 주세요.",
         "region": "정확한 지역 센터 배정을 위해 지역을 선택해 주세요. {options} "
         "계신 지역을 말씀하셔도 됩니다.",
         "region_option": "{name}{topic} {digit}번",
@@ -76,6 +77,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "invalid": "Sorry, that is not a valid choice. Please try again.",
         "no_input": "We did not receive your choice. Here are the options again.",
         "to_operator": "Let me connect you to an agent.",
+        "live_next": "Connecting you to another agent. Please hold.",
         "region": "So that the right regional center handles your request, please choose your "
         "region. {options} You can also say where you are.",
         "region_option": "for {name}, press {digit}",

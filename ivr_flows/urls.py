@@ -19,6 +19,8 @@ LOOKUP = "/voice/lookup"
 QUEUE_WAIT = "/voice/queue-wait"
 QUEUE_CALLBACK = "/voice/queue-callback"
 QUEUE_ACTION = "/voice/queue-action"
+LIVE_DIAL = "/voice/live/dial-action"
+LIVE_CLIENT_STATUS = "/voice/live/client-status"
 
 PURPOSES = ("problem", "voicemail")
 

@@ -27,6 +27,7 @@ BELOW_THE_WEB = (
     "callcenter.catalogue",
     "callcenter.display",
     "callcenter.kpi",
+    "callcenter.live",
     "callcenter.models",
     "callcenter.pipeline",
     "callcenter.search",

@@ -169,3 +169,6 @@ def _act(number: str, action: str) -> ResponseReturnValue:
 
 
 add_action_routes(bp, _act)
+
+# Live calls (presence, voice tokens) register on the same blueprint.
+from callcenter.api import live  # noqa: E402,F401

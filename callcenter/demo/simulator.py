@@ -1,7 +1,8 @@
 """Call simulator: plays Twilio's part against a running app, over real HTTP.
 
 It signs every request like Twilio (X-Twilio-Signature over the public URL and the form),
-follows <Gather>, <Record>, <Redirect>, <Enqueue> (wait URL, Leave, QueueResult) and <Dial>,
+follows <Gather>, <Record>, <Redirect>, <Enqueue> (wait URL, Leave, QueueResult) and <Dial>
+(a <Client> rings a registered :class:`OperatorDesk`, which picks up or lets it ring out),
 publishes the caller's audio file as the recording behind basic auth, posts the recording
 and call status callbacks, and falls back to the fallback URL when the voice URL fails.
 Engine only: the `flask simulate-call` command, the README demo, tests and the benchmark
@@ -14,87 +15,20 @@ import random
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from urllib.parse import urlencode, urljoin, urlsplit
 
 import requests
 from twilio.request_validator import RequestValidator
 
+from callcenter.demo.call_script import Caller, CallResult, Exchange, Input
+from callcenter.demo.operator_desk import OperatorDesk
 from callcenter.demo.recording_server import RecordingServer, new_sid
 from ivr_flows import urls
 
 WAIT_CYCLE_SECONDS = 30  # what one pass of the wait URL's TwiML stands for
-
-
-@dataclass(frozen=True)
-class Input:
-    """One answer to a <Gather>: keys ("1", "0042") or words ("부산이요")."""
-
-    kind: str  # "dtmf" or "speech"
-    value: str
-
-    @classmethod
-    def parse(cls, text: str) -> Input:
-        """``"1"`` → keys; ``"speech:부산"`` → words."""
-        if text.startswith("speech:"):
-            return cls("speech", text[len("speech:") :])
-        return cls("dtmf", text)
-
-
-@dataclass
-class Caller:
-    """What the simulated caller does.
-
-    Attributes:
-        from_number: caller ID as Twilio sends it (E.164, or "Anonymous").
-        inputs: answers for successive <Gather>s; silence once they run out.
-        audio: file recorded at each <Record>; without it, records are empty.
-        hangup_at_gather: hang up on reaching the n-th <Gather> (1 = in the first menu).
-        hangup_in_record: hang up while recording (Twilio still posts the recording).
-        agent_answers_after: an agent takes the call after this many wait cycles;
-            None: nobody answers and the caller hangs up after ``max_wait_cycles``.
-        recording_callback_first: post the recording status callback before the Record action.
-    """
-
-    from_number: str
-    to_number: str = "+8215881379"
-    inputs: list[Input] = field(default_factory=list)
-    audio: Path | None = None
-    hangup_at_gather: int | None = None
-    hangup_in_record: bool = False
-    agent_answers_after: int | None = 1
-    max_wait_cycles: int = 4
-    queue_position: int = 1
-    recording_callback_first: bool = False
-
-
-@dataclass
-class Exchange:
-    """One request the simulator made, for reports and the benchmark."""
-
-    path: str
-    status: int
-    seconds: float
-
-
-@dataclass
-class CallResult:
-    """What happened on one simulated call."""
-
-    call_sid: str
-    said: list[str] = field(default_factory=list)
-    exchanges: list[Exchange] = field(default_factory=list)
-    recordings: list[str] = field(default_factory=list)
-    verbs: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    fallback_used: bool = False
-    queue_result: str | None = None
-    hung_up_by_caller: bool = False
-
-    def paths(self) -> list[str]:
-        """The webhook paths requested, in order."""
-        return [e.path for e in self.exchanges]
+# The script and report types live in call_script; importable from here as before.
+__all__ = ["CallResult", "Caller", "Exchange", "Input", "SimulatorError", "TwilioSimulator"]
 
 
 class SimulatorError(RuntimeError):
@@ -153,6 +87,15 @@ class TwilioSimulator:
         self.max_requests = max_requests
         # Mean seconds between a call's requests (prompts take time on a real call).
         self.pause = pause
+        # Operators' browsers by Client identity: who a <Dial><Client> rings.
+        self.operators: dict[str, OperatorDesk] = {}
+
+    def add_operator(self, desk: OperatorDesk) -> OperatorDesk:
+        """Let <Dial><Client> ring this (signed-in) operator's browser."""
+        if not desk.identity:
+            raise SimulatorError(f"operator {desk.username} is not signed in")
+        self.operators[desk.identity] = desk
+        return desk
 
     @property
     def recordings(self) -> RecordingServer:
@@ -278,6 +221,8 @@ class TwilioSimulator:
                 return self._follow(run, url, (verb.text or "").strip(), {})
             elif verb.tag == "Enqueue":
                 return self._enqueue(run, verb, url)
+            elif verb.tag == "Dial" and verb.find("Client") is not None:
+                return self._dial_client(run, verb, url)
             elif verb.tag == "Dial" and verb.get("action"):
                 dialled = {"DialCallStatus": "completed", "DialCallDuration": "30"}
                 return self._follow(run, url, verb.get("action"), dialled)
@@ -379,6 +324,49 @@ class TwilioSimulator:
             else:
                 return False
         return False
+
+    def _dial_client(self, run: _Run, verb: ET.Element, url: str) -> tuple[ET.Element, str]:
+        """Ring an operator's browser: they answer and talk, or it rings out; then the action."""
+        client = verb.find("Client")
+        assert client is not None
+        identity = (client.text or "").strip()
+        run.result.rang.append(identity)
+        desk = self.operators.get(identity)
+        callback = client.get("statusCallback")
+        leg = {
+            "AccountSid": self.account_sid,
+            "CallSid": new_sid("CA"),
+            "ParentCallSid": run.result.call_sid,
+            "From": run.caller.from_number,
+            "To": f"client:{identity}",
+            "Direction": "outbound-dial",
+        }
+
+        def leg_status(status: str, **extra: str) -> None:
+            if callback:
+                self._callback(
+                    run.result, urljoin(url, callback), {**leg, "CallStatus": status, **extra}
+                )
+
+        leg_status("ringing")
+        if desk is not None:
+            desk.offered.append(run.result.call_sid)
+        if run.caller.hangup_while_ringing:
+            leg_status("canceled")
+            run.result.hung_up_by_caller = True
+            raise _Ended  # the caller's own status callback follows
+        if desk is not None and desk.answers:
+            desk.taken.append(run.result.call_sid)
+            run.result.answered_by = identity
+            talk = str(desk.talk_seconds)
+            leg_status("in-progress")
+            leg_status("completed", CallDuration=talk)
+            dialled = {"DialCallStatus": "completed", "DialCallDuration": talk}
+        else:
+            leg_status("no-answer")
+            dialled = {"DialCallStatus": "no-answer", "DialCallDuration": "0"}
+        dialled["DialCallSid"] = leg["CallSid"]
+        return self._follow(run, url, verb.get("action"), dialled)
 
     def _callback(self, result: CallResult, url: str, params: dict[str, str]) -> None:
         # Like Twilio, a failed callback is logged (in exchanges) and the call goes on.

@@ -18,6 +18,12 @@ from callcenter.models.catalogue import (
     Patent,
 )
 from callcenter.models.followup import FollowUpChannel, FollowUpCheck, FollowUpReply
+from callcenter.models.live import (
+    LIVE_CALL_STATUSES,
+    PRESENCE_STATES,
+    LiveCall,
+    OperatorPresence,
+)
 from callcenter.models.outbox import SMS_STATUSES, SmsMessage
 from callcenter.models.reference import Center, Institute, Topic
 from callcenter.models.referrals import Referral, TicketSuggestions
@@ -44,7 +50,11 @@ __all__ = [
     "FollowUpCheck",
     "FollowUpReply",
     "Institute",
+    "LIVE_CALL_STATUSES",
     "Lab",
+    "LiveCall",
+    "OperatorPresence",
+    "PRESENCE_STATES",
     "Patent",
     "RECORDING_STATUSES",
     "REGION_SOURCES",

@@ -26,6 +26,8 @@ SWEEPS: tuple[str, ...] = (
     "callcenter.pipeline.retention.purge_expired",
     # KPI rollups of settled days.
     "callcenter.kpi.rollups.refresh_rollups",
+    # Live calls: silent browsers offline, lost offers and ended calls released.
+    "callcenter.live.sweep.sweep_live_calls",
 )
 
 

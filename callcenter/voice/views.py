@@ -22,6 +22,7 @@ from callcenter.voice.calls import (
     queue_full,
     remember,
 )
+from callcenter.voice.live_views import release_on_end, with_live_queue
 from callcenter.voice.recordings import (
     MAX_URL_LENGTH,
     intake_recording,
@@ -77,6 +78,8 @@ def menu(call: CallRow, created: bool) -> Response:
     # Only the operator branch needs the queue size; counting costs a query.
     wants_operator = flows.menu_choice(digits, speech) == "0" or attempt >= flows.MENU_ATTEMPTS
     state = call_state(call, queue_full=wants_operator and queue_full(db.session()))
+    if wants_operator:
+        state = with_live_queue(call, state)  # the routed center's queue
     step = flows.menu(state, ivr_settings(), digits=digits, speech=speech, attempt=attempt)
     apply_step(
         call,
@@ -283,6 +286,7 @@ def status(call: CallRow, created: bool) -> Response:
         call.ended_at = utcnow()
         call.duration_seconds = parse_duration(form.get("CallDuration"))
         end_call_if_gone(call)
+        release_on_end(call)  # a live call: nobody left ringing or on it
     return no_content()
 
 

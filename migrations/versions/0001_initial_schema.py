@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-05 20:23:14.245120
+Create Date: 2026-12-05 20:31:40.579135
 """
 
 from collections.abc import Sequence
@@ -338,6 +338,36 @@ def upgrade() -> None:
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
         batch_op.create_index('ix_audit_log_created_at', ['created_at'], unique=False)
 
+    op.create_table('live_calls',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('call_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('home_center', sa.String(length=20), nullable=False),
+    sa.Column('center_code', sa.String(length=20), nullable=False),
+    sa.Column('ranking', sa.JSON(), nullable=False),
+    sa.Column('topic_group', sa.String(length=10), nullable=True),
+    sa.Column('operator_id', sa.Integer(), nullable=True),
+    sa.Column('enqueued_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('polled_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('offered_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('answered_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('ended_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('wait_seconds', sa.Integer(), nullable=True),
+    sa.Column('offers', sa.Integer(), nullable=False),
+    sa.Column('overflows', sa.Integer(), nullable=False),
+    sa.Column('transfers', sa.Integer(), nullable=False),
+    sa.Column('missed_by', sa.JSON(), nullable=False),
+    sa.Column('detail', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['call_id'], ['calls.id'], name=op.f('fk_live_calls_call_id_calls'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['center_code'], ['centers.code'], name=op.f('fk_live_calls_center_code_centers')),
+    sa.ForeignKeyConstraint(['home_center'], ['centers.code'], name=op.f('fk_live_calls_home_center_centers')),
+    sa.ForeignKeyConstraint(['operator_id'], ['users.id'], name=op.f('fk_live_calls_operator_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_live_calls')),
+    sa.UniqueConstraint('call_id', name=op.f('uq_live_calls_call_id'))
+    )
+    with op.batch_alter_table('live_calls', schema=None) as batch_op:
+        batch_op.create_index('ix_live_calls_status_center', ['status', 'center_code', 'enqueued_at'], unique=False)
+
     op.create_table('tickets',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('number', sa.String(length=20), nullable=False),
@@ -434,6 +464,24 @@ def upgrade() -> None:
     with op.batch_alter_table('follow_up_checks', schema=None) as batch_op:
         batch_op.create_index('ix_follow_up_checks_number_status', ['to_number', 'status'], unique=False)
         batch_op.create_index('ix_follow_up_checks_status_next', ['status', 'next_try_at'], unique=False)
+
+    op.create_table('operator_presence',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('center_code', sa.String(length=20), nullable=True),
+    sa.Column('state', sa.String(length=20), nullable=False),
+    sa.Column('since', callcenter.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('heartbeat_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('wrap_up_until', callcenter.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('live_call_id', sa.Integer(), nullable=True),
+    sa.Column('missed_offers', sa.Integer(), nullable=False),
+    sa.Column('updated_at', callcenter.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['center_code'], ['centers.code'], name=op.f('fk_operator_presence_center_code_centers')),
+    sa.ForeignKeyConstraint(['live_call_id'], ['live_calls.id'], name=op.f('fk_operator_presence_live_call_id_live_calls')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_operator_presence_user_id_users')),
+    sa.PrimaryKeyConstraint('user_id', name=op.f('pk_operator_presence'))
+    )
+    with op.batch_alter_table('operator_presence', schema=None) as batch_op:
+        batch_op.create_index('ix_operator_presence_center_state', ['center_code', 'state', 'since'], unique=False)
 
     op.create_table('referrals',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -547,6 +595,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_referrals_institute_status')
 
     op.drop_table('referrals')
+    with op.batch_alter_table('operator_presence', schema=None) as batch_op:
+        batch_op.drop_index('ix_operator_presence_center_state')
+
+    op.drop_table('operator_presence')
     with op.batch_alter_table('follow_up_checks', schema=None) as batch_op:
         batch_op.drop_index('ix_follow_up_checks_status_next')
         batch_op.drop_index('ix_follow_up_checks_number_status')
@@ -563,6 +615,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_tickets_assignee_status')
 
     op.drop_table('tickets')
+    with op.batch_alter_table('live_calls', schema=None) as batch_op:
+        batch_op.drop_index('ix_live_calls_status_center')
+
+    op.drop_table('live_calls')
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_log_created_at')
 
