@@ -37,6 +37,12 @@ def _wait_for(what: str, check: Callable[[], T | None], timeout: float = 60) -> 
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def _group_ended(pgid: int) -> bool:
+    """True once process group ``pgid`` has no live member (a SIGKILL lands within moments)."""
+    _wait_for(f"process group {pgid} to end", lambda: not live_group_members(pgid), timeout=5)
+    return True
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -74,7 +80,7 @@ def test_serve_restarts_a_dead_worker_and_sigterm_ends_every_process(app: Flask,
         groups.append(second)
         assert second != first
         assert f"worker-1 (pid {first}) killed by SIGKILL" in log.read_text(encoding="utf-8")
-        assert live_group_members(first) == []  # its RQ scheduler process went with it
+        assert _group_ended(first)  # its RQ scheduler process went with it
 
         with app.app_context():
             job = enqueue("tests.callcenter.cli.slow_jobs.process_id", queue="default")
@@ -89,7 +95,7 @@ def test_serve_restarts_a_dead_worker_and_sigterm_ends_every_process(app: Flask,
         assert serve.wait(timeout=60) == 0, log.read_text(encoding="utf-8")[-3000:]
         assert "SIGTERM received; stopping" in log.read_text(encoding="utf-8")
         for group in [serve.pid, web, second]:
-            assert live_group_members(group) == [], group
+            assert _group_ended(group), group
     finally:
         for group in [serve.pid, *groups]:
             try:
@@ -156,5 +162,5 @@ def test_web_server_exit_is_fatal_and_stop_ends_whole_groups():
     with pytest.raises(ChildExited, match="web exited with code 0"):
         supervisor.run(threading.Event(), interval=0.02)
     supervisor.stop()
-    assert live_group_members(group) == []
+    assert _group_ended(group)
     assert worker.process is None
