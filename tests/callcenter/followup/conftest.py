@@ -34,7 +34,9 @@ def app_config(app_config):  # type: ignore[no-untyped-def]
 
 
 def signed_post(app: Flask, client: FlaskClient, path: str, form: dict[str, str]):  # type: ignore[no-untyped-def]
-    """POST ``form`` to ``path`` with the X-Twilio-Signature Twilio would send."""
+    """POST ``form`` to ``path`` as Twilio would: our AccountSid, and its X-Twilio-Signature."""
+    if app.config.get("TWILIO_ACCOUNT_SID") and "AccountSid" not in form:
+        form = {**form, "AccountSid": app.config["TWILIO_ACCOUNT_SID"]}
     validator = RequestValidator(app.config["TWILIO_AUTH_TOKEN"])
     signature = validator.compute_signature(app.config["PUBLIC_BASE_URL"] + path, form)
     return client.post(path, data=form, headers={"X-Twilio-Signature": signature})
