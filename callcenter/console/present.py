@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from callcenter.display import is_withheld, mask_number, national_format, withheld_text
+from callcenter.display import clock, is_withheld, mask_number, national_format, withheld_text
 from callcenter.models import Ticket, User
 from callcenter.services.workflow import may_see_full_number
 
@@ -29,16 +29,6 @@ def caller_for(user: User, ticket: Ticket) -> CallerNumber:
     if may_see_full_number(user, ticket):
         return CallerNumber(national_format(number), True, number)
     return CallerNumber(mask_number(number), False, None)
-
-
-def clock(seconds: float | int | None) -> str:
-    """Seconds as m:ss (or h:mm:ss)."""
-    if seconds is None:
-        return ""
-    total = max(0, int(seconds))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from callcenter.console.present import clock, segments_of, topic_scores
+from callcenter.console.present import segments_of, topic_scores
+from callcenter.display import clock
 
 
 def test_segments_sorted_and_malformed_skipped():
