@@ -39,6 +39,16 @@ def test_transcription_jobs_run_in_the_worker_and_others_in_a_horse(app: Flask):
     assert horse_pid is not None and horse_pid != worker_pid
 
 
+def test_routing_worker_runs_routing_jobs_while_transcription_waits(app: Flask):
+    with app.app_context():
+        waiting = enqueue("tests.callcenter.cli.slow_jobs.process_id", queue="transcription")
+        routed = enqueue("tests.callcenter.cli.slow_jobs.process_id", queue="routing")
+    run_worker_process(app, queues="routing,default")
+    connection = get_queue("routing", app).connection
+    assert Job.fetch(routed.id, connection=connection).is_finished
+    assert Job.fetch(waiting.id, connection=connection).get_status() == "queued"
+
+
 def test_watchdog_ends_a_process_whose_job_ignores_the_alarm():
     """A hang SIGALRM cannot break: the watchdog exits so the job is retried elsewhere."""
     script = (
