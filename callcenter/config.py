@@ -314,6 +314,9 @@ def load_settings(env: Mapping[str, str], instance_path: str | os.PathLike[str])
             "TRANSCRIBE_PRELOAD",
             env.get("TRANSCRIBE_PRELOAD", "false" if environment == "test" else "true"),
         ),
+        # Transcription workers run at this nice value (at least), so the webhooks and the
+        # routing worker on the same machine get the CPU first.
+        "TRANSCRIBE_NICE": parse_int("TRANSCRIBE_NICE", env.get("TRANSCRIBE_NICE", "10")),
         "WHISPER_MODEL": env.get("WHISPER_MODEL") or str(models_dir / "whisper-base"),
         "MODELS_DIR": str(models_dir),
         # Longer recordings are not transcribed: the ticket goes to an operator instead.

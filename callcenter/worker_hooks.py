@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Sequence
 
@@ -22,6 +23,10 @@ def warmup(app: Flask, queues: Sequence[str]) -> None:
     """
     from transcription.prepare import ModelError
 
+    if "transcription" in queues:
+        # Before the model starts its threads: on Linux each thread has its own nice value,
+        # and threads inherit it from the thread that creates them.
+        lower_cpu_priority(app.config["TRANSCRIBE_NICE"])
     if "routing" in queues:
         # Kiwi and the topic model load once here, not in every forked job.
         from routing.router import get_router
@@ -42,3 +47,11 @@ def warmup(app: Flask, queues: Sequence[str]) -> None:
         engine.model,
         time.perf_counter() - started,
     )
+
+
+def lower_cpu_priority(nice: int) -> None:
+    """Raise this process's nice value to at least ``nice`` (never raises its priority)."""
+    current = os.nice(0)
+    if nice > current:
+        os.nice(nice - current)
+        log.info("transcription worker runs at nice %d", os.nice(0))

@@ -39,7 +39,12 @@ def wait_healthy(base_url: str, timeout: float = 30) -> None:
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--web-workers", default=2, show_default=True, type=int, help="gunicorn processes.")
 @click.option(
-    "--workers", "job_workers", default=1, show_default=True, type=int, help="RQ workers."
+    "--workers",
+    "job_workers",
+    default=1,
+    show_default=True,
+    type=int,
+    help="RQ workers for transcription (one more, light, worker serves routing and SMS).",
 )
 @click.option("--demo/--no-demo", default=False, help="Place simulated Korean calls once up.")
 @with_appcontext
@@ -62,10 +67,8 @@ def serve_command(host: str, port: int, web_workers: int, job_workers: int, demo
     _log_to_stderr()
     supervisor = Supervisor(env)
     supervisor.add("web", _gunicorn_args(host, port, web_workers), restart=False)
-    for n in range(1, job_workers + 1):
-        supervisor.add(
-            f"worker-{n}", [sys.executable, "-m", "flask", "--app", "app", "worker"], restart=True
-        )
+    for name, args in worker_children(job_workers):
+        supervisor.add(name, args, restart=True)
 
     stop = threading.Event()
     failure: list[str] = []
@@ -116,6 +119,23 @@ def _ensure_demo_catalogue(app: Flask) -> None:
         db.session.commit()
         db.session.remove()
     click.echo("데모 지원 자원 목록: " + "; ".join(r.summary_ko() for r in reports.values()))
+
+
+# Routing and SMS jobs are short and callers wait on them; a transcription backlog must not
+# hold them up, so they get their own worker, which never loads the Whisper model.
+TRANSCRIPTION_QUEUES = "transcription"
+LIGHT_QUEUES = "routing,default"
+
+
+def worker_children(transcription_workers: int) -> list[tuple[str, list[str]]]:
+    """The (name, argv) of each worker `flask serve` supervises: transcription ones, one light."""
+    flask_worker = [sys.executable, "-m", "flask", "--app", "app", "worker", "--queues"]
+    children = [
+        (f"transcribe-{n}", [*flask_worker, TRANSCRIPTION_QUEUES])
+        for n in range(1, transcription_workers + 1)
+    ]
+    children.append(("routing-1", [*flask_worker, LIGHT_QUEUES]))
+    return children
 
 
 def _gunicorn_args(host: str, port: int, web_workers: int) -> list[str]:

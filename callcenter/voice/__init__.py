@@ -12,7 +12,7 @@ bp = Blueprint("voice", __name__)
 def database_unavailable(exc: DBAPIError) -> Response:
     """Database down: keep the caller's recording (spooled) and still answer Twilio."""
     from callcenter.voice.calls import ivr_settings
-    from callcenter.voice.spool import spool_call, spool_recording_callback
+    from callcenter.voice.spool import spool_call, spool_recording_callback, spool_status_callback
     from callcenter.voice.webhook import no_content, twiml
     from ivr_flows import fallback, fallback_done, urls
 
@@ -27,6 +27,7 @@ def database_unavailable(exc: DBAPIError) -> Response:
             return no_content()
         return twiml(fallback_done(ivr_settings()))
     if request.path == urls.STATUS:
+        spool_status_callback(request.form.to_dict())
         return no_content()  # a call status callback: Twilio reads nothing back
     # Any other step: apologise and take a message (its callback is spooled the same way).
     return twiml(fallback(ivr_settings()))

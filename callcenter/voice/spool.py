@@ -1,4 +1,5 @@
-"""A recording callback that arrives while the database is down is spooled to disk, not lost.
+"""A recording or call status callback that arrives while the database is down is spooled to
+disk, not lost.
 
 Twilio does not retry a failed status callback, so the callback's form is written to
 ``RECORDINGS_DIR/spool/`` (atomically) and the webhook still answers. The worker's sweep
@@ -9,7 +10,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from callcenter.db import db
 from callcenter.models import utcnow
-from callcenter.voice.call_rows import CALL_SID, add_event
+from callcenter.voice.call_rows import CALL_SID, add_event, save_call
 from callcenter.voice.calls import open_call
 from callcenter.voice.recordings import intake_recording, recording_sid
 
@@ -63,6 +66,31 @@ def spool_call(form: dict[str, str]) -> Path | None:
     return target
 
 
+STATUS_PREFIX = "status-"
+CALL_STATUS = re.compile(r"[a-z-]{1,20}")
+
+
+def spool_status_callback(form: dict[str, str]) -> Path | None:
+    """Write one call status callback to the spool; None when it names no call or status.
+
+    Without it a call whose end arrived during the outage would stay in progress forever.
+    """
+    sid = form.get("CallSid") or ""
+    call_status = (form.get("CallStatus") or "").strip()
+    # Both become part of a file name: only well-formed values (no "/", "..").
+    if not CALL_SID.fullmatch(sid) or not CALL_STATUS.fullmatch(call_status):
+        return None
+    sequence = (form.get("SequenceNumber") or "").strip()
+    # Zero-padded so that the replay, in name order, applies a call's callbacks in sequence.
+    order = f"{int(sequence):010d}" if sequence.isdigit() and len(sequence) <= 10 else "x"
+    folder = spool_dir()
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    target = folder / f"{STATUS_PREFIX}{sid}-{order}-{call_status}.json"
+    _write_atomically(target, {"form": form, "spooled_at": utcnow().isoformat()})
+    current_app.logger.error("database unavailable: call %s %s spooled", sid, call_status)
+    return target
+
+
 def _write_atomically(target: Path, payload: dict[str, Any]) -> None:
     fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as f:
@@ -71,7 +99,7 @@ def _write_atomically(target: Path, payload: dict[str, Any]) -> None:
 
 
 def replay_spooled_recordings() -> int:
-    """Ingest every spooled callback (the worker's sweep); returns how many were ingested."""
+    """Ingest every spooled callback (the worker's sweep); returns how many recordings were."""
     folder = spool_dir()
     if not folder.is_dir():
         return 0
@@ -111,4 +139,28 @@ def replay_spooled_recordings() -> int:
             continue
         path.unlink()
         ingested += 1
+    _replay_spooled_statuses(folder)
     return ingested
+
+
+def _replay_spooled_statuses(folder: Path) -> int:
+    """Apply spooled call status callbacks through the live webhook's code; how many applied."""
+    from callcenter.voice.views import apply_status_callback
+
+    applied = 0
+    for path in sorted(folder.glob(f"{STATUS_PREFIX}CA*.json")):
+        payload: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        session = db.session()
+        try:
+            call, _ = open_call(session, payload["form"], lock=True)
+            spooled_at = datetime.fromisoformat(payload["spooled_at"])
+            apply_status_callback(call, payload["form"], spooled_at=spooled_at)
+            save_call(session, call)
+            session.commit()
+        except SQLAlchemyError:
+            session.rollback()
+            current_app.logger.warning("spooled call status %s not applied yet", path.name)
+            continue
+        path.unlink()
+        applied += 1
+    return applied

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from flask import Response, current_app, request
@@ -262,32 +264,40 @@ def _own_ticket(call: CallRow, last4: str) -> flows.FoundTicket | None:
 @call_webhook(lock=True)
 def status(call: CallRow, created: bool) -> Response:
     """Call status callback; repeated or older SequenceNumbers never rewind the call."""
-    form = request.form
+    apply_status_callback(call, request.form)
+    return no_content()
+
+
+def apply_status_callback(
+    call: CallRow, form: Mapping[str, str], *, spooled_at: datetime | None = None
+) -> None:
+    """One status callback, live or replayed from the spool (then it ended when spooled)."""
     call_status = (form.get("CallStatus") or "").strip()
     sequence = parse_duration(form.get("SequenceNumber"))
     seen = list((call.state or {}).get("status_seen", []))
     key = f"{sequence}:{call_status}"
     if key in seen:
-        return no_content()
+        return
     remember(call, "status_seen", [*seen, key])
     stale = sequence is not None and sequence <= call.status_sequence
-    add_event(
-        call,
-        "status",
-        call_status,
-        detail={"sequence": sequence, "stale": stale, "duration": form.get("CallDuration")},
-    )
+    detail: dict[str, Any] = {
+        "sequence": sequence,
+        "stale": stale,
+        "duration": form.get("CallDuration"),
+    }
+    if spooled_at is not None:
+        detail["spooled_at"] = spooled_at.isoformat()
+    add_event(call, "status", call_status, detail=detail)
     if stale:
-        return no_content()
+        return
     if sequence is not None:
         call.status_sequence = sequence
     if call_status in TERMINAL_STATUSES:
         call.status = TERMINAL_STATUSES[call_status]
-        call.ended_at = utcnow()
+        call.ended_at = spooled_at or utcnow()
         call.duration_seconds = parse_duration(form.get("CallDuration"))
         end_call_if_gone(call)
         release_on_end(call)  # a live call: nobody left ringing or on it
-    return no_content()
 
 
 @bp.post(urls.FALLBACK)

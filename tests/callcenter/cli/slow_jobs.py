@@ -12,6 +12,11 @@ def process_id() -> int:
     return os.getpid()
 
 
+def niceness() -> int:
+    """The nice value of the process the job ran in."""
+    return os.nice(0)
+
+
 def sleep_for(seconds: float) -> str:
     """Sleep in Python: RQ's death penalty interrupts it."""
     time.sleep(seconds)

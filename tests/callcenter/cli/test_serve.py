@@ -20,6 +20,7 @@ from flask import Flask
 from rq import Worker
 from rq.job import Job
 
+from callcenter.cli.serve import worker_children
 from callcenter.cli.supervise import Backoff, ChildExited, Supervisor
 from callcenter.jobs import enqueue, get_queue
 from tests.helpers import ROOT, app_env, live_group_members
@@ -66,8 +67,9 @@ def test_serve_restarts_a_dead_worker_and_sigterm_ends_every_process(app: Flask,
     groups: list[int] = []
     try:
         (web,) = _wait_for("the web server", lambda: _started(log, "web"))
-        (first,) = _wait_for("the worker", lambda: _started(log, "worker-1"))
-        groups += [web, first]
+        (first,) = _wait_for("the routing worker", lambda: _started(log, "routing-1"))
+        (transcriber,) = _wait_for("the transcriber", lambda: _started(log, "transcribe-1"))
+        groups += [web, first, transcriber]
         _wait_for("the banner", lambda: "실행 중" in log.read_text(encoding="utf-8"))
         _wait_for(
             "the worker to register with RQ",
@@ -76,10 +78,10 @@ def test_serve_restarts_a_dead_worker_and_sigterm_ends_every_process(app: Flask,
 
         # As the transcription watchdog (or the OOM killer) would end it.
         os.kill(first, signal.SIGKILL)
-        second = _wait_for("a new worker", lambda: _started(log, "worker-1")[1:])[0]
+        second = _wait_for("a new worker", lambda: _started(log, "routing-1")[1:])[0]
         groups.append(second)
         assert second != first
-        assert f"worker-1 (pid {first}) killed by SIGKILL" in log.read_text(encoding="utf-8")
+        assert f"routing-1 (pid {first}) killed by SIGKILL" in log.read_text(encoding="utf-8")
         assert _group_ended(first)  # its RQ scheduler process went with it
 
         with app.app_context():
@@ -94,7 +96,7 @@ def test_serve_restarts_a_dead_worker_and_sigterm_ends_every_process(app: Flask,
         serve.send_signal(signal.SIGTERM)
         assert serve.wait(timeout=60) == 0, log.read_text(encoding="utf-8")[-3000:]
         assert "SIGTERM received; stopping" in log.read_text(encoding="utf-8")
-        for group in [serve.pid, web, second]:
+        for group in [serve.pid, web, second, transcriber]:
             assert _group_ended(group), group
     finally:
         for group in [serve.pid, *groups]:
@@ -164,3 +166,16 @@ def test_web_server_exit_is_fatal_and_stop_ends_whole_groups():
     supervisor.stop()
     assert _group_ended(group)
     assert worker.process is None
+
+
+def _queues_of(args: list[str]) -> list[str]:
+    return args[args.index("--queues") + 1].split(",")
+
+
+def test_serve_runs_a_routing_worker_apart_from_the_transcription_workers():
+    children = dict(worker_children(2))
+    light = [name for name, args in children.items() if "routing" in _queues_of(args)]
+    assert light == ["routing-1"]
+    assert _queues_of(children["routing-1"]) == ["routing", "default"]
+    transcribers = [name for name, args in children.items() if "transcription" in _queues_of(args)]
+    assert transcribers == ["transcribe-1", "transcribe-2"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -37,6 +38,28 @@ def test_transcription_jobs_run_in_the_worker_and_others_in_a_horse(app: Flask):
     assert Job.fetch(here.id, connection=connection).return_value() == worker_pid
     horse_pid = Job.fetch(forked.id, connection=connection).return_value()
     assert horse_pid is not None and horse_pid != worker_pid
+
+
+def test_routing_worker_runs_routing_jobs_while_transcription_waits(app: Flask):
+    with app.app_context():
+        waiting = enqueue("tests.callcenter.cli.slow_jobs.process_id", queue="transcription")
+        routed = enqueue("tests.callcenter.cli.slow_jobs.process_id", queue="routing")
+    run_worker_process(app, queues="routing,default")
+    connection = get_queue("routing", app).connection
+    assert Job.fetch(routed.id, connection=connection).is_finished
+    assert Job.fetch(waiting.id, connection=connection).get_status() == "queued"
+
+
+def test_transcription_workers_run_at_a_lower_cpu_priority(app: Flask):
+    with app.app_context():
+        transcription = enqueue("tests.callcenter.cli.slow_jobs.niceness", queue="transcription")
+        routing = enqueue("tests.callcenter.cli.slow_jobs.niceness", queue="routing")
+    run_worker_process(app, queues="transcription")
+    run_worker_process(app, queues="routing,default")
+    connection = get_queue("routing", app).connection
+    assert app.config["TRANSCRIBE_NICE"] == 10
+    assert Job.fetch(transcription.id, connection=connection).return_value() >= 10
+    assert Job.fetch(routing.id, connection=connection).return_value() == os.nice(0)
 
 
 def test_watchdog_ends_a_process_whose_job_ignores_the_alarm():
