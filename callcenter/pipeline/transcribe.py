@@ -338,8 +338,13 @@ def _route_orphans(cutoff: datetime) -> list[int]:
     ).all()
     routed = []
     for ticket in tickets:
-        if ROUTING.status(ticket.id) is not None:
-            continue  # routing has it (or has tried it): not ours to repeat
+        status = ROUTING.status(ticket.id)
+        if status in ACTIVE_JOB_STATUSES or status == "finished":
+            continue  # routing has it, or ran it and left the ticket as it is
+        if status is not None:
+            # Failed (retries spent, e.g. a database outage) or stopped: a failed job is not
+            # "held", its record goes so the ticket is routed afresh.
+            ROUTING.delete(ticket.id)
         if enqueue_routing(ticket.id):
             routed.append(ticket.id)
     return routed

@@ -1,0 +1,120 @@
+"""What the load-and-fault campaign found in the job pipeline: retries, sweeps, final messages."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from rq.job import Job
+
+from callcenter.cli.worker import build_worker
+from callcenter.db import db
+from callcenter.jobs import enqueue, get_queue
+from callcenter.models import Recording, Ticket, Transcript, utcnow
+from callcenter.pipeline.jobs import ROUTING
+from callcenter.pipeline.transcribe import requeue_stuck
+from tests.callcenter.pipeline.conftest import add_recording
+from tests.conftest import EXTERNAL_DB
+
+SID = "RE" + "c" * 32
+
+
+def _transcribed_ticket(app: Flask, *, age: int = 0) -> int:
+    """A ticket whose recording is transcribed but not yet routed; returns its id."""
+    rec_id, ticket_id = add_recording(app, "https://api.twilio.com/x", sid=SID)
+    with app.app_context():
+        recording = db.session.get(Recording, rec_id)
+        ticket = db.session.get(Ticket, ticket_id)
+        assert recording is not None and ticket is not None
+        recording.status = "done"
+        db.session.add(
+            Transcript(
+                recording_id=rec_id, text="금형에 버가 생깁니다", model="m", engine="faster-whisper"
+            )
+        )
+        ticket.status = "transcribing"
+        db.session.flush()
+        ticket.updated_at = utcnow() - timedelta(seconds=age)
+        db.session.commit()
+        db.session.remove()
+    return ticket_id
+
+
+def _ticket_status(app: Flask, ticket_id: int) -> str:
+    with app.app_context():
+        ticket = db.session.get(Ticket, ticket_id)
+        assert ticket is not None
+        status = ticket.status
+        db.session.remove()
+    return status
+
+
+@contextmanager
+def _database_down(app: Flask) -> Iterator[None]:
+    """The SQLite file is gone for a while (an outage): every query fails, then it is back."""
+    path = Path(app.config["DATABASE_URL"].removeprefix("sqlite:///"))
+    aside = path.with_suffix(".aside")
+    with app.app_context():
+        db.engine.dispose()
+    shutil.move(path, aside)
+    try:
+        yield
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        path.unlink(missing_ok=True)  # the empty file SQLite made on connecting
+        shutil.move(aside, path)
+
+
+def _work_routing(app: Flask) -> None:
+    with app.app_context():
+        build_worker(app, ["routing"], simple=True).work(burst=True)
+        db.session.remove()
+
+
+needs_sqlite = pytest.mark.skipif(bool(EXTERNAL_DB), reason="moves the SQLite file away")
+
+
+@needs_sqlite
+def test_routing_that_fails_in_a_database_outage_is_retried(app: Flask):
+    ticket_id = _transcribed_ticket(app)
+    with app.app_context():
+        ROUTING.enqueue(ticket_id)
+    with _database_down(app):
+        _work_routing(app)
+    queue = get_queue("routing", app)
+    job = Job.fetch(ROUTING.job_id(ticket_id), connection=queue.connection)
+    assert job.get_status() == "scheduled"  # back after the first interval, not failed
+    assert job.retries_left == 2
+    assert _ticket_status(app, ticket_id) == "transcribing"
+    # The retry comes due after the outage: the ticket reaches an inbox.
+    queue.scheduled_job_registry.remove(job)
+    queue.enqueue_job(job)
+    _work_routing(app)
+    assert _ticket_status(app, ticket_id) != "transcribing"
+    assert job.get_status(refresh=True) == "finished"
+
+
+@needs_sqlite
+def test_the_sweep_routes_a_ticket_whose_routing_job_failed(app: Flask):
+    ticket_id = _transcribed_ticket(app, age=app.config["STUCK_AFTER_SECONDS"] + 60)
+    with app.app_context():
+        # A job from before retries, or one that spent them all: it sits in the failed registry.
+        enqueue(ROUTING.path, ticket_id, queue=ROUTING.queue, job_id=ROUTING.job_id(ticket_id))
+    with _database_down(app):
+        _work_routing(app)
+    queue = get_queue("routing", app)
+    assert queue.failed_job_registry.get_job_ids() == [ROUTING.job_id(ticket_id)]
+    with app.app_context():
+        outcome = requeue_stuck()
+        db.session.remove()
+    assert outcome["routed"] == [ticket_id]
+    assert queue.failed_job_registry.get_job_ids() == []
+    _work_routing(app)
+    assert _ticket_status(app, ticket_id) != "transcribing"
