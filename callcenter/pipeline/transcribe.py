@@ -52,6 +52,9 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = TRANSCRIPTION.attempts
 ACTIVE_STATUSES = ("pending", "downloading", "transcribing")
+# A row with no live job is re-enqueued by the next sweep after this long: after a lost
+# enqueue (Redis down) or a missing callback, yet never racing the webhook's own enqueue.
+NO_JOB_GRACE_SECONDS = 30
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9_-]")
 
 
@@ -287,13 +290,14 @@ def _generic_message(exc: Exception) -> str:
 
 
 def requeue_stuck(*, older_than: int | None = None) -> dict[str, list[int]]:
-    """Re-enqueue recordings stuck in pending/downloading/transcribing; route orphan tickets.
+    """Re-enqueue recordings in pending/downloading/transcribing with no live job; route orphans.
 
     RQ's own abandoned-job handling runs first (an expired execution of a killed worker is
-    retried or failed); a recording whose job is then nowhere in RQ is enqueued again, or
-    failed for an operator after MAX_ATTEMPTS.
+    retried or failed, after its job timeout); a recording whose job is then nowhere live in
+    RQ is enqueued again once NO_JOB_GRACE_SECONDS have passed (or ``older_than``), or failed
+    for an operator after MAX_ATTEMPTS. A row whose job RQ still holds is left to RQ.
     """
-    seconds = older_than if older_than is not None else current_app.config["STUCK_AFTER_SECONDS"]
+    seconds = older_than if older_than is not None else NO_JOB_GRACE_SECONDS
     cutoff = utcnow() - timedelta(seconds=seconds)
     queue = get_queue(TRANSCRIPTION.queue)
     queue.started_job_registry.cleanup()

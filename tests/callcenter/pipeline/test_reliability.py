@@ -16,8 +16,8 @@ from callcenter.cli.worker import build_worker
 from callcenter.db import db
 from callcenter.jobs import enqueue, get_queue
 from callcenter.models import Recording, Ticket, Transcript, utcnow
-from callcenter.pipeline.jobs import ROUTING
-from callcenter.pipeline.transcribe import requeue_stuck
+from callcenter.pipeline.jobs import ROUTING, TRANSCRIPTION
+from callcenter.pipeline.transcribe import NO_JOB_GRACE_SECONDS, requeue_stuck
 from tests.callcenter.pipeline.conftest import add_recording
 from tests.conftest import EXTERNAL_DB
 
@@ -118,3 +118,42 @@ def test_the_sweep_routes_a_ticket_whose_routing_job_failed(app: Flask):
     assert queue.failed_job_registry.get_job_ids() == []
     _work_routing(app)
     assert _ticket_status(app, ticket_id) != "transcribing"
+
+
+def _pending_since(app: Flask, rec_id: int, seconds: int) -> None:
+    with app.app_context():
+        recording = db.session.get(Recording, rec_id)
+        assert recording is not None
+        recording.status = "pending"
+        db.session.flush()
+        recording.updated_at = utcnow() - timedelta(seconds=seconds)
+        db.session.commit()
+        db.session.remove()
+
+
+def test_a_recording_with_no_job_is_enqueued_by_the_next_sweep(app: Flask):
+    """A lost enqueue (Redis down, no status callback) waits a short grace, not 15 minutes."""
+    lost_id, _ = add_recording(app, "https://api.twilio.com/a", sid="RE" + "d" * 32)
+    just_made_id, _ = add_recording(app, "https://api.twilio.com/b", sid="RE" + "e" * 32)
+    _pending_since(app, lost_id, NO_JOB_GRACE_SECONDS + 5)
+    _pending_since(app, just_made_id, 2)  # its webhook may be enqueueing it right now
+    assert NO_JOB_GRACE_SECONDS + 5 < app.config["STUCK_AFTER_SECONDS"]
+    with app.app_context():
+        outcome = requeue_stuck()
+        again = requeue_stuck()
+        db.session.remove()
+    assert outcome["requeued"] == [lost_id]
+    assert again["requeued"] == []  # queued now: RQ holds it
+    assert get_queue("transcription", app).get_job_ids() == [TRANSCRIPTION.job_id(lost_id)]
+    with app.app_context():
+        assert requeue_stuck(older_than=0)["requeued"] == [just_made_id]
+        db.session.remove()
+
+
+def test_a_transcribed_ticket_with_no_routing_job_is_routed_by_the_next_sweep(app: Flask):
+    ticket_id = _transcribed_ticket(app, age=NO_JOB_GRACE_SECONDS + 5)
+    with app.app_context():
+        outcome = requeue_stuck()
+        db.session.remove()
+    assert outcome["routed"] == [ticket_id]
+    assert get_queue("routing", app).get_job_ids() == [ROUTING.job_id(ticket_id)]
