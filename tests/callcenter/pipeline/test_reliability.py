@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -16,6 +18,7 @@ from callcenter.cli.worker import build_worker
 from callcenter.db import db
 from callcenter.jobs import enqueue, get_queue
 from callcenter.models import Recording, Ticket, Transcript, utcnow
+from callcenter.pipeline import sweeps
 from callcenter.pipeline.jobs import ROUTING, TRANSCRIPTION
 from callcenter.pipeline.transcribe import NO_JOB_GRACE_SECONDS, requeue_stuck
 from tests.callcenter.pipeline.conftest import add_recording
@@ -157,3 +160,37 @@ def test_a_transcribed_ticket_with_no_routing_job_is_routed_by_the_next_sweep(ap
         db.session.remove()
     assert outcome["routed"] == [ticket_id]
     assert get_queue("routing", app).get_job_ids() == [ROUTING.job_id(ticket_id)]
+
+
+SWEEP_RUNS: list[str] = []
+
+
+def slow_sweep() -> None:
+    """A sweep that takes a while, so that a second worker's round overlaps it."""
+    SWEEP_RUNS.append(threading.current_thread().name)
+    time.sleep(0.5)
+
+
+def test_two_workers_sweeping_at_once_run_the_sweeps_once(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(sweeps, "SWEEPS", (f"{__name__}.slow_sweep",))
+    SWEEP_RUNS.clear()
+    ran: list[bool] = []
+    start = threading.Barrier(2)
+
+    def worker_round() -> None:
+        with app.app_context():
+            start.wait()
+            ran.append(sweeps.run_sweeps())
+
+    threads = [threading.Thread(target=worker_round, name=f"worker-{i}") for i in (1, 2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert len(SWEEP_RUNS) == 1
+    assert sorted(ran) == [False, True]  # the other worker skipped its round
+    with app.app_context():
+        assert sweeps.run_sweeps() is True  # the lock was released: the next round sweeps
+    assert len(SWEEP_RUNS) == 2
