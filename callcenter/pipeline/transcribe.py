@@ -213,6 +213,8 @@ class _Transcription:
         job = get_current_job()
         retries_left = bool(job and job.retries_left)
         message = exc.message_ko if isinstance(exc, DownloadFailed) else _generic_message(exc)
+        if not retries_left:
+            message = _given_up(message)
         if retries_left:
             recording = self._reload()
             recording.status = "pending"
@@ -286,7 +288,17 @@ def recording_ticket(recording: Recording, timezone: str) -> Ticket | None:
 
 
 def _generic_message(exc: Exception) -> str:
-    return f"음성 변환 중 오류가 났습니다({type(exc).__name__}). 다시 시도합니다."
+    return f"음성 변환 중 오류가 났습니다({type(exc).__name__}). {_RETRYING}"
+
+
+# A transient error's message promises another try; the last try's must not.
+_RETRYING = "잠시 후 다시 시도합니다."
+_GIVEN_UP = "여러 번 시도했지만 실패했습니다. 직접 확인해 주세요."
+
+
+def _given_up(message: str) -> str:
+    """The operator's message for a recording that failed for good: its cause, no promise."""
+    return f"{message.removesuffix(_RETRYING).rstrip()} {_GIVEN_UP}"
 
 
 def requeue_stuck(*, older_than: int | None = None) -> dict[str, list[int]]:

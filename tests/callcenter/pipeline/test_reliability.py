@@ -19,10 +19,12 @@ from callcenter.db import db
 from callcenter.jobs import enqueue, get_queue
 from callcenter.models import Recording, Ticket, Transcript, utcnow
 from callcenter.pipeline import sweeps
-from callcenter.pipeline.jobs import ROUTING, TRANSCRIPTION
-from callcenter.pipeline.transcribe import NO_JOB_GRACE_SECONDS, requeue_stuck
-from tests.callcenter.pipeline.conftest import add_recording
+from callcenter.pipeline.jobs import ROUTING, TRANSCRIPTION, enqueue_transcription
+from callcenter.pipeline.transcribe import MAX_ATTEMPTS, NO_JOB_GRACE_SECONDS, requeue_stuck
+from tests.callcenter.pipeline.conftest import add_recording, load_state
 from tests.conftest import EXTERNAL_DB
+from tests.transcription.conftest import ACCOUNT_SID
+from tests.transcription.recording_server import RecordingServer, Route
 
 SID = "RE" + "c" * 32
 
@@ -194,3 +196,31 @@ def test_two_workers_sweeping_at_once_run_the_sweeps_once(
     with app.app_context():
         assert sweeps.run_sweeps() is True  # the lock was released: the next round sweeps
     assert len(SWEEP_RUNS) == 2
+
+
+def test_a_recording_that_keeps_answering_404_fails_for_good(
+    app: Flask, recordings: RecordingServer
+):
+    path = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Recordings/{SID}"
+    recordings.routes[path + ".wav"] = Route(status=404, body=b"")
+    rec_id, ticket_id = add_recording(app, recordings.url(path), sid=SID)
+    with app.app_context():
+        enqueue_transcription(rec_id)
+    queue = get_queue("transcription", app)
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        with app.app_context():
+            build_worker(app, ["transcription"], simple=True).work(burst=True)
+            db.session.remove()
+        state = load_state(app, rec_id, ticket_id)
+        assert state["attempts"] == attempt
+        if attempt < MAX_ATTEMPTS:
+            assert state["status"] == "pending"
+            assert "잠시 후 다시 시도합니다" in state["error"]  # another try is coming
+            job = Job.fetch(TRANSCRIPTION.job_id(rec_id), connection=queue.connection)
+            queue.scheduled_job_registry.remove(job)  # the retry comes due now
+            queue.enqueue_job(job)
+    assert state["status"] == "failed"
+    assert state["ticket_status"] == "needs_review"
+    assert "404" in state["error"]
+    assert "잠시 후" not in state["error"]  # no promise of a try that never comes
+    assert state["error"].endswith("직접 확인해 주세요.")
