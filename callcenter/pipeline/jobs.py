@@ -81,7 +81,13 @@ TRANSCRIPTION = JobKind(
     # Download problems are usually brief (Twilio still writing the file, a network blip).
     retry=Retry(max=3, interval=[15, 60, 180]),
 )
-ROUTING = JobKind("callcenter.pipeline.route.route_ticket_job", queue="routing", id_prefix="route")
+ROUTING = JobKind(
+    "callcenter.pipeline.route.route_ticket_job",
+    queue="routing",
+    id_prefix="route",
+    # A database outage fails routing; back-off retries outlast a short one (the sweep the rest).
+    retry=Retry(max=3, interval=[5, 30, 120]),
+)
 SMS = JobKind(
     "callcenter.pipeline.sms.send_sms",
     queue="default",

@@ -52,6 +52,9 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = TRANSCRIPTION.attempts
 ACTIVE_STATUSES = ("pending", "downloading", "transcribing")
+# A row with no live job is re-enqueued by the next sweep after this long: after a lost
+# enqueue (Redis down) or a missing callback, yet never racing the webhook's own enqueue.
+NO_JOB_GRACE_SECONDS = 30
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9_-]")
 
 
@@ -210,6 +213,8 @@ class _Transcription:
         job = get_current_job()
         retries_left = bool(job and job.retries_left)
         message = exc.message_ko if isinstance(exc, DownloadFailed) else _generic_message(exc)
+        if not retries_left:
+            message = _given_up(message)
         if retries_left:
             recording = self._reload()
             recording.status = "pending"
@@ -283,17 +288,28 @@ def recording_ticket(recording: Recording, timezone: str) -> Ticket | None:
 
 
 def _generic_message(exc: Exception) -> str:
-    return f"음성 변환 중 오류가 났습니다({type(exc).__name__}). 다시 시도합니다."
+    return f"음성 변환 중 오류가 났습니다({type(exc).__name__}). {_RETRYING}"
+
+
+# A transient error's message promises another try; the last try's must not.
+_RETRYING = "잠시 후 다시 시도합니다."
+_GIVEN_UP = "여러 번 시도했지만 실패했습니다. 직접 확인해 주세요."
+
+
+def _given_up(message: str) -> str:
+    """The operator's message for a recording that failed for good: its cause, no promise."""
+    return f"{message.removesuffix(_RETRYING).rstrip()} {_GIVEN_UP}"
 
 
 def requeue_stuck(*, older_than: int | None = None) -> dict[str, list[int]]:
-    """Re-enqueue recordings stuck in pending/downloading/transcribing; route orphan tickets.
+    """Re-enqueue recordings in pending/downloading/transcribing with no live job; route orphans.
 
     RQ's own abandoned-job handling runs first (an expired execution of a killed worker is
-    retried or failed); a recording whose job is then nowhere in RQ is enqueued again, or
-    failed for an operator after MAX_ATTEMPTS.
+    retried or failed, after its job timeout); a recording whose job is then nowhere live in
+    RQ is enqueued again once NO_JOB_GRACE_SECONDS have passed (or ``older_than``), or failed
+    for an operator after MAX_ATTEMPTS. A row whose job RQ still holds is left to RQ.
     """
-    seconds = older_than if older_than is not None else current_app.config["STUCK_AFTER_SECONDS"]
+    seconds = older_than if older_than is not None else NO_JOB_GRACE_SECONDS
     cutoff = utcnow() - timedelta(seconds=seconds)
     queue = get_queue(TRANSCRIPTION.queue)
     queue.started_job_registry.cleanup()
@@ -338,8 +354,13 @@ def _route_orphans(cutoff: datetime) -> list[int]:
     ).all()
     routed = []
     for ticket in tickets:
-        if ROUTING.status(ticket.id) is not None:
-            continue  # routing has it (or has tried it): not ours to repeat
+        status = ROUTING.status(ticket.id)
+        if status in ACTIVE_JOB_STATUSES or status == "finished":
+            continue  # routing has it, or ran it and left the ticket as it is
+        if status is not None:
+            # Failed (retries spent, e.g. a database outage) or stopped: a failed job is not
+            # "held", its record goes so the ticket is routed afresh.
+            ROUTING.delete(ticket.id)
         if enqueue_routing(ticket.id):
             routed.append(ticket.id)
     return routed
