@@ -326,9 +326,6 @@ def load_settings(env: Mapping[str, str], instance_path: str | os.PathLike[str])
         "TRANSCRIBE_TIMEOUT": parse_int(
             "TRANSCRIBE_TIMEOUT", env.get("TRANSCRIBE_TIMEOUT", "600"), minimum=10
         ),
-        "STUCK_AFTER_SECONDS": parse_int(
-            "STUCK_AFTER_SECONDS", env.get("STUCK_AFTER_SECONDS", "900"), minimum=1
-        ),
         "SESSION_HOURS": parse_int("SESSION_HOURS", env.get("SESSION_HOURS", "9"), minimum=1),
         # Sign-in brute-force limits: per account (lockout) and per client address (Redis).
         "LOGIN_MAX_FAILURES": parse_int(

@@ -73,7 +73,7 @@ def transcribe_command(
     "--older-than",
     type=click.IntRange(min=0),
     default=None,
-    help="Seconds a recording must have been stuck (default: STUCK_AFTER_SECONDS).",
+    help="Seconds a recording must have waited without a live job (default: 30).",
 )
 @with_appcontext
 def requeue_command(older_than: int | None) -> None:

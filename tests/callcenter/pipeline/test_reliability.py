@@ -108,7 +108,7 @@ def test_routing_that_fails_in_a_database_outage_is_retried(app: Flask):
 
 @needs_sqlite
 def test_the_sweep_routes_a_ticket_whose_routing_job_failed(app: Flask):
-    ticket_id = _transcribed_ticket(app, age=app.config["STUCK_AFTER_SECONDS"] + 60)
+    ticket_id = _transcribed_ticket(app, age=NO_JOB_GRACE_SECONDS + 60)
     with app.app_context():
         # A job from before retries, or one that spent them all: it sits in the failed registry.
         enqueue(ROUTING.path, ticket_id, queue=ROUTING.queue, job_id=ROUTING.job_id(ticket_id))
@@ -142,7 +142,6 @@ def test_a_recording_with_no_job_is_enqueued_by_the_next_sweep(app: Flask):
     just_made_id, _ = add_recording(app, "https://api.twilio.com/b", sid="RE" + "e" * 32)
     _pending_since(app, lost_id, NO_JOB_GRACE_SECONDS + 5)
     _pending_since(app, just_made_id, 2)  # its webhook may be enqueueing it right now
-    assert NO_JOB_GRACE_SECONDS + 5 < app.config["STUCK_AFTER_SECONDS"]
     with app.app_context():
         outcome = requeue_stuck()
         again = requeue_stuck()

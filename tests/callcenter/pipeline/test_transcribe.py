@@ -21,7 +21,12 @@ from callcenter.db import db
 from callcenter.jobs import get_queue
 from callcenter.models import Call, Recording, Ticket, Transcript, utcnow
 from callcenter.pipeline.jobs import TRANSCRIPTION, enqueue_transcription
-from callcenter.pipeline.transcribe import MAX_ATTEMPTS, requeue_stuck, transcribe_recording
+from callcenter.pipeline.transcribe import (
+    MAX_ATTEMPTS,
+    NO_JOB_GRACE_SECONDS,
+    requeue_stuck,
+    transcribe_recording,
+)
 from tests.callcenter.pipeline.conftest import add_recording, load_state
 from tests.helpers import ROOT, app_env
 from tests.transcription.conftest import ACCOUNT_SID, AUDIO_DIR, AUTH_TOKEN
@@ -157,7 +162,7 @@ def _age(app: Flask, rec_id: int, seconds: int, attempts: int = 0) -> None:
 def test_requeue_enqueues_stuck_recordings_once(app: Flask, recordings: RecordingServer):
     rec_id, _ = add_recording(app, _serve(recordings, "silence.wav"), sid=SID)
     fresh_id, _ = add_recording(app, _serve(recordings, "silence.wav"), sid="RE" + "b" * 32)
-    _age(app, rec_id, app.config["STUCK_AFTER_SECONDS"] + 60, attempts=1)
+    _age(app, rec_id, NO_JOB_GRACE_SECONDS + 60, attempts=1)
     _age(app, fresh_id, 5, attempts=1)
     runner = app.test_cli_runner()
     result = runner.invoke(args=["requeue"])
@@ -175,7 +180,7 @@ def test_requeue_enqueues_stuck_recordings_once(app: Flask, recordings: Recordin
 
 def test_requeue_gives_up_after_max_attempts(app: Flask, recordings: RecordingServer):
     rec_id, ticket_id = add_recording(app, _serve(recordings, "silence.wav"), sid=SID)
-    _age(app, rec_id, app.config["STUCK_AFTER_SECONDS"] + 60, attempts=MAX_ATTEMPTS)
+    _age(app, rec_id, NO_JOB_GRACE_SECONDS + 60, attempts=MAX_ATTEMPTS)
     with app.app_context():
         outcome = requeue_stuck()
         db.session.remove()
@@ -257,7 +262,7 @@ def test_requeue_routes_a_transcribed_ticket_whose_routing_was_lost(
         )
         ticket.status = "transcribing"
         db.session.flush()
-        ticket.updated_at = utcnow() - timedelta(seconds=app.config["STUCK_AFTER_SECONDS"] + 60)
+        ticket.updated_at = utcnow() - timedelta(seconds=NO_JOB_GRACE_SECONDS + 60)
         db.session.commit()
         outcome = requeue_stuck()
         again = requeue_stuck()
