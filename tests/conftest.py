@@ -96,30 +96,42 @@ def _base_config(database_url: str, redis_url: str, recordings: Path) -> dict[st
 REFERENCE_TABLES = {"topics", "centers", "institutes", "alembic_version"}
 
 
+def fresh_database(database_template: str, folder: Path) -> str:
+    """A database URL with the template's schema and reference data and nothing else.
+
+    SQLite: a copy of the template file in ``folder``; PostgreSQL: the template database with
+    every non-reference table truncated.
+    """
+    if not EXTERNAL_DB:
+        target = folder / "test.sqlite3"
+        shutil.copyfile(Path(database_template.split(":///", 1)[1]), target)
+        return f"sqlite:///{target}"
+    engine = create_engine(database_template)
+    with engine.begin() as conn:
+        tables = [
+            r[0]
+            for r in conn.execute(
+                text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+            )
+            if r[0] not in REFERENCE_TABLES
+        ]
+        if tables:
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    return database_template
+
+
+def flush_redis(redis_url: str) -> None:
+    """Empty the test Redis database (the client closed now, not by the garbage collector)."""
+    with Redis.from_url(redis_url) as redis:
+        redis.flushdb()
+
+
 @pytest.fixture
 def app_config(database_template: str, redis_url: str, tmp_path: Path) -> dict[str, Any]:
     """Config for a fresh app on its own database; tests may extend it before `app` is built."""
-    if EXTERNAL_DB:
-        url = database_template
-        engine = create_engine(url)
-        with engine.begin() as conn:
-            tables = [
-                r[0]
-                for r in conn.execute(
-                    text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
-                )
-                if r[0] not in REFERENCE_TABLES
-            ]
-            if tables:
-                conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        engine.dispose()
-    else:
-        source = Path(database_template.split(":///", 1)[1])
-        target = tmp_path / "test.sqlite3"
-        shutil.copyfile(source, target)
-        url = f"sqlite:///{target}"
-    with Redis.from_url(redis_url) as redis:  # closed now, not left to the garbage collector
-        redis.flushdb()
+    url = fresh_database(database_template, tmp_path)
+    flush_redis(redis_url)
     recordings = tmp_path / "recordings"
     recordings.mkdir()
     return _base_config(url, redis_url, recordings)

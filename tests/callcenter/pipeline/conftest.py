@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from flask import Flask
 
 from callcenter.db import db
-from callcenter.models import Call, Recording, Ticket
+from callcenter.models import Call, Recording, Ticket, Transcript, utcnow
 from callcenter.services.tickets import create_ticket_for_call
 from tests.transcription.conftest import ACCOUNT_SID, AUTH_TOKEN
 from tests.transcription.recording_server import RecordingServer, serve_recordings
@@ -90,3 +91,24 @@ def load_state(app: Flask, recording_id: int, ticket_id: int) -> dict[str, Any]:
         }
         db.session.remove()
     return state
+
+
+def transcribed_ticket(app: Flask, *, age: int = 0, url: str = "https://api.twilio.com/x") -> int:
+    """A ticket whose recording is transcribed but not yet routed; returns its id."""
+    rec_id, ticket_id = add_recording(app, url, sid="RE" + "c" * 32)
+    with app.app_context():
+        recording = db.session.get(Recording, rec_id)
+        ticket = db.session.get(Ticket, ticket_id)
+        assert recording is not None and ticket is not None
+        recording.status = "done"
+        db.session.add(
+            Transcript(
+                recording_id=rec_id, text="금형에 버가 생깁니다", model="m", engine="faster-whisper"
+            )
+        )
+        ticket.status = "transcribing"
+        db.session.flush()
+        ticket.updated_at = utcnow() - timedelta(seconds=age)
+        db.session.commit()
+        db.session.remove()
+    return ticket_id

@@ -17,37 +17,16 @@ from rq.job import Job
 from callcenter.cli.worker import build_worker
 from callcenter.db import db
 from callcenter.jobs import enqueue, get_queue
-from callcenter.models import Recording, Ticket, Transcript, utcnow
+from callcenter.models import Recording, Ticket, utcnow
 from callcenter.pipeline import sweeps
 from callcenter.pipeline.jobs import ROUTING, TRANSCRIPTION, enqueue_transcription
 from callcenter.pipeline.transcribe import MAX_ATTEMPTS, NO_JOB_GRACE_SECONDS, requeue_stuck
-from tests.callcenter.pipeline.conftest import add_recording, load_state
+from tests.callcenter.pipeline.conftest import add_recording, load_state, transcribed_ticket
 from tests.conftest import EXTERNAL_DB
 from tests.transcription.conftest import ACCOUNT_SID
 from tests.transcription.recording_server import RecordingServer, Route
 
 SID = "RE" + "c" * 32
-
-
-def _transcribed_ticket(app: Flask, *, age: int = 0) -> int:
-    """A ticket whose recording is transcribed but not yet routed; returns its id."""
-    rec_id, ticket_id = add_recording(app, "https://api.twilio.com/x", sid=SID)
-    with app.app_context():
-        recording = db.session.get(Recording, rec_id)
-        ticket = db.session.get(Ticket, ticket_id)
-        assert recording is not None and ticket is not None
-        recording.status = "done"
-        db.session.add(
-            Transcript(
-                recording_id=rec_id, text="금형에 버가 생깁니다", model="m", engine="faster-whisper"
-            )
-        )
-        ticket.status = "transcribing"
-        db.session.flush()
-        ticket.updated_at = utcnow() - timedelta(seconds=age)
-        db.session.commit()
-        db.session.remove()
-    return ticket_id
 
 
 def _ticket_status(app: Flask, ticket_id: int) -> str:
@@ -88,7 +67,7 @@ needs_sqlite = pytest.mark.skipif(bool(EXTERNAL_DB), reason="moves the SQLite fi
 
 @needs_sqlite
 def test_routing_that_fails_in_a_database_outage_is_retried(app: Flask):
-    ticket_id = _transcribed_ticket(app)
+    ticket_id = transcribed_ticket(app)
     with app.app_context():
         ROUTING.enqueue(ticket_id)
     with _database_down(app):
@@ -108,7 +87,7 @@ def test_routing_that_fails_in_a_database_outage_is_retried(app: Flask):
 
 @needs_sqlite
 def test_the_sweep_routes_a_ticket_whose_routing_job_failed(app: Flask):
-    ticket_id = _transcribed_ticket(app, age=NO_JOB_GRACE_SECONDS + 60)
+    ticket_id = transcribed_ticket(app, age=NO_JOB_GRACE_SECONDS + 60)
     with app.app_context():
         # A job from before retries, or one that spent them all: it sits in the failed registry.
         enqueue(ROUTING.path, ticket_id, queue=ROUTING.queue, job_id=ROUTING.job_id(ticket_id))
@@ -155,7 +134,7 @@ def test_a_recording_with_no_job_is_enqueued_by_the_next_sweep(app: Flask):
 
 
 def test_a_transcribed_ticket_with_no_routing_job_is_routed_by_the_next_sweep(app: Flask):
-    ticket_id = _transcribed_ticket(app, age=NO_JOB_GRACE_SECONDS + 5)
+    ticket_id = transcribed_ticket(app, age=NO_JOB_GRACE_SECONDS + 5)
     with app.app_context():
         outcome = requeue_stuck()
         db.session.remove()

@@ -27,7 +27,7 @@ from callcenter.pipeline.transcribe import (
     requeue_stuck,
     transcribe_recording,
 )
-from tests.callcenter.pipeline.conftest import add_recording, load_state
+from tests.callcenter.pipeline.conftest import add_recording, load_state, transcribed_ticket
 from tests.helpers import ROOT, app_env
 from tests.transcription.conftest import ACCOUNT_SID, AUDIO_DIR, AUTH_TOKEN
 from tests.transcription.recording_server import RecordingServer, Route
@@ -249,21 +249,10 @@ def test_requeue_routes_a_transcribed_ticket_whose_routing_was_lost(
     app: Flask, recordings: RecordingServer
 ):
     """Redis was down when the job finished: the transcript is stored, routing never queued."""
-    rec_id, ticket_id = add_recording(app, _serve(recordings, "silence.wav"), sid=SID)
+    ticket_id = transcribed_ticket(
+        app, age=NO_JOB_GRACE_SECONDS + 60, url=_serve(recordings, "silence.wav")
+    )
     with app.app_context():
-        recording = db.session.get(Recording, rec_id)
-        ticket = db.session.get(Ticket, ticket_id)
-        assert recording is not None and ticket is not None
-        recording.status = "done"
-        db.session.add(
-            Transcript(
-                recording_id=rec_id, text="금형에 버가 생깁니다", model="m", engine="faster-whisper"
-            )
-        )
-        ticket.status = "transcribing"
-        db.session.flush()
-        ticket.updated_at = utcnow() - timedelta(seconds=NO_JOB_GRACE_SECONDS + 60)
-        db.session.commit()
         outcome = requeue_stuck()
         again = requeue_stuck()
         db.session.remove()
